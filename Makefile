@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# nsnet — plain GNU Makefile. `make` builds, `make check` is what CI runs.
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/sbin
+LIBDIR    ?= $(PREFIX)/lib
+INCDIR    ?= $(PREFIX)/include
+MANDIR    ?= $(PREFIX)/share/man
+PCDIR     ?= $(LIBDIR)/pkgconfig
+DESTDIR   ?=
+VERSION   := 0.1.0
+
+CC        ?= cc
+B         ?= build
+PKGS      := libmnl jansson
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN      := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+             -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(WARN) $(WERROR) -fPIC -D_GNU_SOURCE \
+             -Iinclude -Isrc/lib $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -pthread $(EXTRA_LDFLAGS)
+
+LIB_SRC   := $(sort $(wildcard src/lib/*.c))
+CLI_SRC   := $(sort $(wildcard src/cli/*.c))
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
+CLI_OBJ   := $(CLI_SRC:%.c=$(B)/%.o)
+# Unit tests link the CLI's objects too (argv parsing, JSON rendering), minus main().
+CLI_LIBOBJ := $(filter-out $(B)/src/cli/main.o,$(CLI_OBJ))
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+# Debian packages: build, runtime, tests. `make deps` installs the missing ones.
+DEPS_BUILD := gcc make pkg-config libmnl-dev libjansson-dev libnftables-dev libyaml-dev
+DEPS_TEST  := iproute2 iputils-ping curl socat perl util-linux python3 procps
+DEPS       := $(DEPS_BUILD) $(DEPS_TEST)
+
+.PHONY: all deps check test asan tidy cppcheck install uninstall clean bench
+
+all: $(B)/nsnet $(B)/libnsnet.a $(B)/libnsnet.so $(B)/nsnet.pc
+
+$(B)/%.o: %.c $(wildcard include/nsnet/*.h src/lib/*.h src/cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libnsnet.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(B)/libnsnet.so: $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libnsnet.so.0 -o $@ $^ $(LDLIBS_ALL)
+
+$(B)/nsnet: $(CLI_OBJ) $(B)/libnsnet.a
+	$(CC) -o $@ $(CLI_OBJ) $(B)/libnsnet.a $(LDLIBS_ALL)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(CLI_LIBOBJ) $(B)/libnsnet.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc/cli -Itests/unit -o $@ $< $(CLI_LIBOBJ) $(B)/libnsnet.a $(LDLIBS_ALL)
+
+$(B)/nsnet.pc: nsnet.pc.in Makefile
+	@mkdir -p $(B)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+deps:
+	@missing=""; for p in $(DEPS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "make deps: installing$$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null || \
+	    { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; }; \
+	fi
+
+# The test suite: unit tests (no privileges) and e2e tests (root, in a sandbox).
+# NSNET selects the binary under test, so `make asan` runs the same files.
+test: all $(UNIT_BIN)
+	NSNET=$(abspath $(B)/nsnet) UNIT_DIR=$(abspath $(B)/tests) \
+	    prove -f $(PROVE_FLAGS) $(UNIT_BIN) tests/e2e/*.t
+
+check: deps
+	tests/leaks snapshot $(B)/leaks.before
+	$(MAKE) --no-print-directory WERROR=-Werror test
+	$(MAKE) --no-print-directory asan
+	tests/leaks compare $(B)/leaks.before
+
+asan:
+	$(MAKE) --no-print-directory B=build/asan WERROR=-Werror \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+	    EXTRA_LDFLAGS="-fsanitize=address,undefined" test
+
+tidy:
+	clang-tidy $(LIB_SRC) $(CLI_SRC) -- -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc/lib
+
+cppcheck:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	    -Iinclude -Isrc/lib src/lib src/cli
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/nsnet \
+	    $(DESTDIR)$(PCDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(B)/nsnet $(DESTDIR)$(BINDIR)/nsnet
+	install -m 0644 $(B)/libnsnet.a $(DESTDIR)$(LIBDIR)/libnsnet.a
+	install -m 0755 $(B)/libnsnet.so $(DESTDIR)$(LIBDIR)/libnsnet.so.0
+	ln -sf libnsnet.so.0 $(DESTDIR)$(LIBDIR)/libnsnet.so
+	install -m 0644 include/nsnet/nsnet.h $(DESTDIR)$(INCDIR)/nsnet/nsnet.h
+	install -m 0644 $(B)/nsnet.pc $(DESTDIR)$(PCDIR)/nsnet.pc
+	install -m 0644 docs/nsnet.8 $(DESTDIR)$(MANDIR)/man8/nsnet.8
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/nsnet $(DESTDIR)$(LIBDIR)/libnsnet.a \
+	    $(DESTDIR)$(LIBDIR)/libnsnet.so $(DESTDIR)$(LIBDIR)/libnsnet.so.0 \
+	    $(DESTDIR)$(INCDIR)/nsnet/nsnet.h $(DESTDIR)$(PCDIR)/nsnet.pc \
+	    $(DESTDIR)$(MANDIR)/man8/nsnet.8
+
+clean:
+	rm -rf build

@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * nsnet.h - the one public header of libnsnet
+ *
+ * libnsnet builds isolated virtual networks out of Linux network namespaces.
+ * All state lives in an opaque context; the library never prints and never
+ * exits. Every call returns 0 (or a count) on success and a negative errno on
+ * failure, and leaves a one-line description of the failure, including the
+ * kernel's extended-ack text when there is one, in the context's error buffer.
+ *
+ * Namespaces are named by strings everywhere: NULL (or "") is the namespace
+ * the context was created in, any other string is a name under /run/netns, as
+ * with `ip -n NAME`. Where iproute2 accepts a PID instead of a namespace name
+ * (`ip link set DEV netns PID`), so does the corresponding call here.
+ *
+ * Result arrays are flat: release them with free().
+ */
+#ifndef NSNET_NSNET_H
+#define NSNET_NSNET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** NSNET_IFNAMSIZ - interface name buffer size, 15 bytes plus NUL (IFNAMSIZ) */
+#define NSNET_IFNAMSIZ 16
+/** NSNET_NSNAMSIZ - namespace name buffer size (a file name under /run/netns) */
+#define NSNET_NSNAMSIZ 256
+
+struct nsnet_ctx;
+
+/* ---------------------------------------------------------------- context */
+
+/**
+ * nsnet_ctx_new() - create a library context
+ * @out:	where to store the new context
+ *
+ * The context remembers the network namespace of the calling thread at this
+ * moment as the "host" namespace (NULL in every call below).
+ *
+ * Return: 0, or -errno.
+ */
+int nsnet_ctx_new(struct nsnet_ctx **out);
+
+/**
+ * nsnet_ctx_free() - release a context, its sockets and descriptors
+ * @ctx:	context, may be NULL
+ */
+void nsnet_ctx_free(struct nsnet_ctx *ctx);
+
+/**
+ * nsnet_errmsg() - the description of the last failure
+ * @ctx:	context
+ *
+ * Return: "<what>: <why>", never NULL (empty when nothing failed).
+ */
+const char *nsnet_errmsg(const struct nsnet_ctx *ctx);
+
+/**
+ * nsnet_err_is_input() - whether the last failure was caused by the input
+ * @ctx:	context
+ *
+ * True for values that are malformed or name something that does not exist,
+ * refused before anything was changed; the CLI maps it to exit code 2.
+ *
+ * Return: true if the last failure was an input error.
+ */
+bool nsnet_err_is_input(const struct nsnet_ctx *ctx);
+
+/* ------------------------------------------------------------- validation */
+
+/**
+ * nsnet_check_nsname() - validate a namespace name (a file under /run/netns)
+ * @name:	the name
+ *
+ * Refuses "", ".", "..", '/', ':', whitespace, control characters, a leading
+ * '-', and names of NSNET_NSNAMSIZ bytes or more.
+ *
+ * Return: NULL if valid, else a static text saying why not.
+ */
+const char *nsnet_check_nsname(const char *name);
+
+/**
+ * nsnet_check_ifname() - validate an interface name as the kernel would
+ * @name:	the name
+ *
+ * Return: NULL if valid, else a static text saying why not.
+ */
+const char *nsnet_check_ifname(const char *name);
+
+/**
+ * struct nsnet_prefix - an IP address with a prefix length
+ * @family:	AF_INET or AF_INET6
+ * @len:	prefix length
+ * @addr:	address bytes in network order (4 or 16 used)
+ */
+struct nsnet_prefix {
+	int family;
+	unsigned int len;
+	uint8_t addr[16];
+};
+
+/* Flags for nsnet_prefix_parse() */
+#define NSNET_PFX_NEED_LEN	0x1	/* "/LEN" must be given */
+#define NSNET_PFX_NO_HOSTBITS	0x2	/* a network: no bits set after the prefix */
+#define NSNET_PFX_DEFAULT	0x4	/* accept "default" (0.0.0.0/0) */
+#define NSNET_PFX_NO_LEN	0x8	/* a plain address: "/LEN" is refused */
+
+/**
+ * nsnet_prefix_parse() - parse "ADDR[/LEN]" strictly
+ * @s:		the text
+ * @flags:	NSNET_PFX_* flags
+ * @out:	the result; without "/LEN" the length is the full address width
+ *
+ * Return: NULL on success, else a static text saying why @s was refused.
+ */
+const char *nsnet_prefix_parse(const char *s, unsigned int flags,
+			       struct nsnet_prefix *out);
+
+/**
+ * nsnet_prefix_format() - format an address, with "/LEN" if @with_len
+ * @p:		the prefix
+ * @with_len:	append the prefix length
+ * @buf:	output buffer
+ * @len:	size of @buf, at least 50 bytes for every value
+ *
+ * Return: @buf.
+ */
+char *nsnet_prefix_format(const struct nsnet_prefix *p, bool with_len,
+			  char *buf, size_t len);
+
+/* ------------------------------------------------------------- namespaces */
+
+/**
+ * struct nsnet_netns - one named network namespace
+ * @name:	the file name under /run/netns
+ * @id:		its namespace id as seen from the host namespace, -1 if none
+ * @ino:	inode of the namespace (0 for a stale entry)
+ * @stale:	the file exists but no namespace is mounted on it
+ */
+struct nsnet_netns {
+	char name[NSNET_NSNAMSIZ];
+	int id;
+	uint64_t ino;
+	bool stale;
+};
+
+int nsnet_netns_add(struct nsnet_ctx *ctx, const char *name);
+int nsnet_netns_del(struct nsnet_ctx *ctx, const char *name);
+int nsnet_netns_attach(struct nsnet_ctx *ctx, const char *name, pid_t pid);
+/* Return: the number of entries in *@out, or -errno. */
+int nsnet_netns_list(struct nsnet_ctx *ctx, struct nsnet_netns **out);
+/* The names under /run/netns that are the namespace of @pid (0 = self). */
+int nsnet_netns_identify(struct nsnet_ctx *ctx, pid_t pid,
+			 struct nsnet_netns **out);
+/* The processes whose network namespace is @name. */
+int nsnet_netns_pids(struct nsnet_ctx *ctx, const char *name, pid_t **out);
+
+/**
+ * nsnet_netns_enter() - move the calling process into @name for good
+ * @ctx:	context
+ * @name:	namespace name
+ *
+ * Does what `ip netns exec` does before it executes the command: joins the
+ * network namespace, unshares the mount namespace (made a slave of the
+ * parent's so nothing leaks back), remounts /sys for the new namespace and
+ * bind-mounts every file of /etc/netns/NAME over its namesake in /etc. Meant
+ * to be followed by exec; there is no way back.
+ *
+ * Return: 0, or -errno.
+ */
+int nsnet_netns_enter(struct nsnet_ctx *ctx, const char *name);
+
+/* ------------------------------------------------------------------ links */
+
+/**
+ * struct nsnet_link - one network interface as the kernel reports it
+ * @ifindex:	interface index
+ * @name:	interface name
+ * @kind:	IFLA_INFO_KIND ("veth", "bridge", ...), "" for none
+ * @flags:	IFF_* flags
+ * @mtu:	MTU
+ * @operstate:	IF_OPER_* state
+ * @type:	ARPHRD_* hardware type
+ * @group:	device group
+ * @master:	ifindex of the master device, 0 if none
+ * @link:	ifindex of the peer/lower device, 0 if none
+ * @link_netnsid: namespace id the @link index lives in, -1 if the same
+ * @addr_len:	bytes used in @addr and @brd
+ * @addr:	hardware address
+ * @brd:	hardware broadcast address
+ * @alias:	interface alias (IFLA_IFALIAS)
+ */
+struct nsnet_link {
+	int ifindex;
+	char name[NSNET_IFNAMSIZ];
+	char kind[16];
+	unsigned int flags;
+	unsigned int mtu;
+	unsigned int operstate;
+	unsigned int type;
+	unsigned int group;
+	int master;
+	int link;
+	int link_netnsid;
+	unsigned int addr_len;
+	uint8_t addr[32];
+	uint8_t brd[32];
+	char alias[64];
+};
+
+/**
+ * nsnet_link_add_veth() - create a veth pair, both ends already placed
+ * @ctx:	context
+ * @ns:		namespace the request is made in
+ * @name:	first end
+ * @name_ns:	namespace for @name, NULL to keep it in @ns
+ * @peer:	second end, NULL to let the kernel choose (vethN)
+ * @peer_ns:	namespace for @peer, NULL to keep it in @ns
+ *
+ * One RTM_NEWLINK creates the pair with each end in its target namespace,
+ * so no kill can strand a half-moved pair.
+ *
+ * Return: 0, or -errno.
+ */
+int nsnet_link_add_veth(struct nsnet_ctx *ctx, const char *ns,
+			const char *name, const char *name_ns,
+			const char *peer, const char *peer_ns);
+
+/* Create a Linux bridge @name in @ns (down, like `ip link add`). */
+int nsnet_link_add_bridge(struct nsnet_ctx *ctx, const char *ns,
+			  const char *name);
+
+/* Delete interface @name in @ns (a veth takes its peer with it). */
+int nsnet_link_del(struct nsnet_ctx *ctx, const char *ns, const char *name);
+
+/**
+ * struct nsnet_link_change - what `link set` changes; zero means "keep"
+ * @up:		1 up, -1 down, 0 keep
+ * @netns:	move to this namespace (name or PID)
+ * @master:	enslave to this bridge
+ * @nomaster:	release from its master
+ * @mtu:	new MTU
+ * @name:	new name
+ */
+struct nsnet_link_change {
+	int up;
+	const char *netns;
+	const char *master;
+	bool nomaster;
+	unsigned int mtu;
+	const char *name;
+};
+
+int nsnet_link_set(struct nsnet_ctx *ctx, const char *ns, const char *name,
+		   const struct nsnet_link_change *change);
+
+/* Return: the number of links in *@out (sorted by ifindex), or -errno. */
+int nsnet_link_list(struct nsnet_ctx *ctx, const char *ns,
+		    struct nsnet_link **out);
+
+/* Return: the ifindex of @name in @ns, or -errno (-ENODEV if absent). */
+int nsnet_link_index(struct nsnet_ctx *ctx, const char *ns, const char *name);
+
+/* -------------------------------------------------------------- addresses */
+
+/**
+ * struct nsnet_address - one interface address
+ * @ifindex:	interface it is on
+ * @local:	the address and its prefix length
+ * @scope:	RT_SCOPE_*
+ * @flags:	IFA_F_*
+ * @label:	IFA_LABEL
+ * @valid_lft:	valid lifetime in seconds, UINT32_MAX for forever
+ * @preferred_lft: preferred lifetime in seconds, UINT32_MAX for forever
+ */
+struct nsnet_address {
+	int ifindex;
+	struct nsnet_prefix local;
+	unsigned int scope;
+	unsigned int flags;
+	char label[NSNET_IFNAMSIZ];
+	uint32_t valid_lft;
+	uint32_t preferred_lft;
+};
+
+int nsnet_addr_add(struct nsnet_ctx *ctx, const char *ns, const char *dev,
+		   const struct nsnet_prefix *addr);
+int nsnet_addr_del(struct nsnet_ctx *ctx, const char *ns, const char *dev,
+		   const struct nsnet_prefix *addr);
+/* @family: AF_INET, AF_INET6 or 0 for both. Return: count, or -errno. */
+int nsnet_addr_list(struct nsnet_ctx *ctx, const char *ns, int family,
+		    struct nsnet_address **out);
+
+/* ----------------------------------------------------------------- routes */
+
+/**
+ * struct nsnet_route - one route of the main table
+ * @dst:	destination prefix (len 0 for default)
+ * @has_gateway: whether @gateway is set
+ * @gateway:	next hop
+ * @oif:	output interface index, 0 if none
+ * @has_prefsrc: whether @prefsrc is set
+ * @prefsrc:	preferred source address
+ * @protocol:	RTPROT_*
+ * @scope:	RT_SCOPE_*
+ * @type:	RTN_*
+ * @table:	routing table
+ * @metric:	priority
+ * @flags:	RTNH_F_* flags
+ */
+struct nsnet_route {
+	struct nsnet_prefix dst;
+	bool has_gateway;
+	struct nsnet_prefix gateway;
+	int oif;
+	bool has_prefsrc;
+	struct nsnet_prefix prefsrc;
+	unsigned int protocol;
+	unsigned int scope;
+	unsigned int type;
+	unsigned int table;
+	uint32_t metric;
+	unsigned int flags;
+};
+
+/**
+ * struct nsnet_route_spec - a route to add or delete
+ * @dst:	destination; len 0 means default
+ * @via:	gateway, NULL for none
+ * @dev:	output interface name, NULL for none
+ */
+struct nsnet_route_spec {
+	struct nsnet_prefix dst;
+	const struct nsnet_prefix *via;
+	const char *dev;
+};
+
+int nsnet_route_add(struct nsnet_ctx *ctx, const char *ns,
+		    const struct nsnet_route_spec *spec);
+int nsnet_route_del(struct nsnet_ctx *ctx, const char *ns,
+		    const struct nsnet_route_spec *spec);
+/* Routes of the main table; @family 0 for both. Return: count, or -errno. */
+int nsnet_route_list(struct nsnet_ctx *ctx, const char *ns, int family,
+		     struct nsnet_route **out);
+
+/* -------------------------------------------------------------- neighbours */
+
+/**
+ * struct nsnet_neigh - one neighbour (ARP/NDP) entry
+ * @ifindex:	interface
+ * @dst:	the neighbour's IP address (len is the full width)
+ * @lladdr_len:	bytes used in @lladdr, 0 if unresolved
+ * @lladdr:	link-layer address
+ * @state:	NUD_* state
+ * @flags:	NTF_* flags
+ */
+struct nsnet_neigh {
+	int ifindex;
+	struct nsnet_prefix dst;
+	unsigned int lladdr_len;
+	uint8_t lladdr[32];
+	unsigned int state;
+	unsigned int flags;
+};
+
+int nsnet_neigh_list(struct nsnet_ctx *ctx, const char *ns, int family,
+		     struct nsnet_neigh **out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NSNET_NSNET_H */

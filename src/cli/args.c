@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * args.c - argument checks and error reporting shared by all commands
+ *
+ * Every refusal is one line on stderr, "nsnet: <what>: <why>", naming the
+ * offending value, and exit code 2; it happens before the kernel is asked
+ * anything, so nothing changes.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/**
+ * cli_usage() - report invalid usage or input
+ * @c:		invocation
+ * @fmt:	printf format of "<what>: <why>"
+ *
+ * Return: EXIT_USAGE.
+ */
+int cli_usage(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("nsnet: ", c->err);
+	va_start(ap, fmt);
+	vfprintf(c->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', c->err);
+	return EXIT_USAGE;
+}
+
+/**
+ * cli_lib_error() - report the library's last failure
+ * @c:		invocation
+ *
+ * Return: EXIT_USAGE for input errors, EXIT_FAILED otherwise.
+ */
+int cli_lib_error(struct cli *c)
+{
+	const char *msg = c->ctx ? nsnet_errmsg(c->ctx) : "";
+
+	fprintf(c->err, "nsnet: %s\n", *msg ? msg : "operation failed");
+	return c->ctx && nsnet_err_is_input(c->ctx) ? EXIT_USAGE : EXIT_FAILED;
+}
+
+/**
+ * cli_ctx() - create the library context on first use
+ * @c:		invocation
+ *
+ * Return: EXIT_OK, or EXIT_FAILED after reporting.
+ */
+int cli_ctx(struct cli *c)
+{
+	int err;
+
+	if (c->ctx)
+		return EXIT_OK;
+	err = nsnet_ctx_new(&c->ctx);
+	if (err) {
+		fprintf(c->err, "nsnet: init: %s\n", strerror(-err));
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
+/**
+ * cli_need() - make sure keyword argv[i] is followed by a value
+ * @c:		invocation
+ * @argc:	argument count
+ * @argv:	arguments
+ * @i:		index of the keyword
+ * @what:	what the value is, for the message
+ *
+ * Return: EXIT_OK, or EXIT_USAGE after reporting.
+ */
+int cli_need(struct cli *c, int argc, char **argv, int i, const char *what)
+{
+	if (i + 1 < argc)
+		return EXIT_OK;
+	return cli_usage(c, "%s: missing %s", argv[i], what);
+}
+
+/**
+ * cli_prefix() - parse an address argument or report why it is refused
+ * @c:		invocation
+ * @what:	its role ("address", "gateway"), for the message
+ * @s:		text
+ * @flags:	NSNET_PFX_*
+ * @out:	result
+ *
+ * Return: EXIT_OK, or EXIT_USAGE after reporting.
+ */
+int cli_prefix(struct cli *c, const char *what, const char *s,
+	       unsigned int flags, struct nsnet_prefix *out)
+{
+	const char *why = nsnet_prefix_parse(s, flags, out);
+
+	return why ? cli_usage(c, "%s \"%s\": %s", what, s, why) : EXIT_OK;
+}
+
+/**
+ * cli_ifname() - check an interface name argument
+ * @c:		invocation
+ * @what:	its role, for the message
+ * @s:		the name
+ *
+ * Return: EXIT_OK, or EXIT_USAGE after reporting.
+ */
+int cli_ifname(struct cli *c, const char *what, const char *s)
+{
+	const char *why = nsnet_check_ifname(s);
+
+	return why ? cli_usage(c, "%s \"%s\": %s", what, s, why) : EXIT_OK;
+}
+
+/**
+ * cli_uint() - parse a decimal number in [0, max]
+ * @c:		invocation
+ * @what:	its role, for the message
+ * @s:		text
+ * @max:	largest value allowed
+ * @out:	result
+ *
+ * Return: EXIT_OK, or EXIT_USAGE after reporting.
+ */
+int cli_uint(struct cli *c, const char *what, const char *s,
+	     unsigned long max, unsigned long *out)
+{
+	const char *p;
+
+	if (!*s || strlen(s) > 10)
+		return cli_usage(c, "%s \"%s\": not a number", what, s);
+	for (p = s; *p; p++)
+		if (*p < '0' || *p > '9')
+			return cli_usage(c, "%s \"%s\": not a number", what,
+					 s);
+	*out = strtoul(s, NULL, 10);
+	if (*out > max)
+		return cli_usage(c, "%s \"%s\": larger than %lu", what, s,
+				 max);
+	return EXIT_OK;
+}
+
+/**
+ * cli_emit() - print an array of rendered objects as JSON or as text
+ * @c:		invocation
+ * @arr:	JSON array, consumed
+ * @text:	prints one item as text
+ *
+ * The same JSON objects feed both outputs, so text and -j never disagree.
+ *
+ * Return: EXIT_OK.
+ */
+int cli_emit(struct cli *c, json_t *arr,
+	     void (*text)(struct cli *c, json_t *item))
+{
+	size_t i;
+	json_t *item;
+
+	if (c->json) {
+		json_dumpf(arr, c->out, c->pretty ? JSON_INDENT(4) : JSON_COMPACT);
+		fputc('\n', c->out);
+	} else {
+		json_array_foreach(arr, i, item)
+			text(c, item);
+	}
+	json_decref(arr);
+	return EXIT_OK;
+}

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dispatch.c - global options, then OBJECT VERB ARGS, and help
+ *
+ * The command line follows iproute2 (`nsnet -n red link set veth-red up`),
+ * with exact words only: no prefix abbreviations whose meaning would depend
+ * on the order of a table.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cli.h"
+
+#define NSNET_VERSION "0.1.0"
+
+static const struct cli_object *const objects[] = {
+	&cli_netns, &cli_link, &cli_addr, &cli_route, &cli_neigh, NULL,
+};
+
+/**
+ * find_object() - the object named @name, exactly or by an alias
+ * @name:	the word
+ *
+ * Return: the object, or NULL.
+ */
+static const struct cli_object *find_object(const char *name)
+{
+	const struct cli_object *const *o;
+	int i;
+
+	for (o = objects; *o; o++) {
+		if (!strcmp((*o)->name, name))
+			return *o;
+		for (i = 0; i < 3 && (*o)->aliases[i]; i++)
+			if (!strcmp((*o)->aliases[i], name))
+				return *o;
+	}
+	return NULL;
+}
+
+/**
+ * find_cmd() - the verb @name of @o, exactly or by its alias
+ * @o:		object
+ * @name:	the word
+ *
+ * Return: the verb, or NULL.
+ */
+static const struct cli_cmd *find_cmd(const struct cli_object *o,
+				      const char *name)
+{
+	const struct cli_cmd *cmd;
+
+	for (cmd = o->cmds; cmd->name; cmd++)
+		if (!strcmp(cmd->name, name) ||
+		    (cmd->alias && !strcmp(cmd->alias, name)))
+			return cmd;
+	return NULL;
+}
+
+/**
+ * help_object() - print the verbs of one object
+ * @f:		stream
+ * @o:		object
+ */
+static void help_object(FILE *f, const struct cli_object *o)
+{
+	const struct cli_cmd *cmd;
+	char left[128];
+
+	fprintf(f, "\n%s: %s\n", o->name, o->summary);
+	for (cmd = o->cmds; cmd->name; cmd++) {
+		snprintf(left, sizeof(left), "%s %s %s", o->name, cmd->name,
+			 cmd->usage);
+		fprintf(f, "  nsnet %-52s %s\n", left, cmd->summary);
+	}
+}
+
+/**
+ * cli_help() - print usage generated from the command tables
+ * @c:		invocation (unused, for symmetry)
+ * @f:		stream
+ * @only:	one object, or NULL for all
+ */
+void cli_help(struct cli *c, FILE *f, const struct cli_object *only)
+{
+	const struct cli_object *const *o;
+
+	fputs("Usage: nsnet [-n NS] [-j [-p]] [-4|-6] OBJECT [VERB [ARGS...]]\n"
+	      "       nsnet help [OBJECT]\n"
+	      "\n"
+	      "  -n NS   act inside the named network namespace NS\n"
+	      "  -j      print JSON with iproute2's key names (-p: indented)\n"
+	      "  -4, -6  IPv4 or IPv6 only (route show defaults to IPv4)\n",
+	      f);
+	if (only) {
+		help_object(f, only);
+		return;
+	}
+	for (o = objects; *o; o++)
+		help_object(f, *o);
+	fputs("\nExit status: 0 done, 1 the operation failed, 2 invalid usage or input.\n"
+	      "Every `ip` command of the namespace tutorials works with `ip` replaced\n"
+	      "by `nsnet`. See nsnet(8).\n",
+	      f);
+}
+
+/**
+ * run_object() - dispatch OBJECT [VERB] ARGS
+ * @c:		invocation
+ * @o:		object
+ * @argc:	arguments after the object
+ * @argv:	arguments
+ *
+ * Return: exit code.
+ */
+static int run_object(struct cli *c, const struct cli_object *o, int argc,
+		      char **argv)
+{
+	const struct cli_cmd *cmd;
+	const char *verb = argc ? argv[0] : o->dflt;
+
+	if (argc && !strcmp(argv[0], "help")) {
+		cli_help(c, c->out, o);
+		return EXIT_OK;
+	}
+	cmd = find_cmd(o, verb);
+	if (!cmd)
+		return cli_usage(c, "%s \"%s\": unknown command, try \"nsnet help %s\"",
+				 o->name, verb, o->name);
+	if (c->ns && !o->uses_ns)
+		return cli_usage(c, "-n %s: does not apply to \"%s\"", c->ns,
+				 o->name);
+	return cmd->run(c, argc ? argc - 1 : 0, argc ? argv + 1 : argv);
+}
+
+/**
+ * cli_main() - parse global options and run one command
+ * @c:		invocation, with @out and @err set
+ * @argc:	arguments after the program name
+ * @argv:	arguments
+ *
+ * Return: exit code.
+ */
+int cli_main(struct cli *c, int argc, char **argv)
+{
+	const struct cli_object *o;
+	int i;
+
+	for (i = 0; i < argc && argv[i][0] == '-'; i++) {
+		const char *opt = argv[i];
+
+		if (!strcmp(opt, "-n") || !strcmp(opt, "-netns")) {
+			if (cli_need(c, argc, argv, i, "namespace name"))
+				return EXIT_USAGE;
+			c->ns = argv[++i];
+			if (nsnet_check_nsname(c->ns))
+				return cli_usage(c, "netns \"%s\": %s", c->ns,
+						 nsnet_check_nsname(c->ns));
+		} else if (!strcmp(opt, "-j") || !strcmp(opt, "-json")) {
+			c->json = true;
+		} else if (!strcmp(opt, "-p") || !strcmp(opt, "-pretty")) {
+			c->pretty = true;
+		} else if (!strcmp(opt, "-4")) {
+			c->family = AF_INET;
+		} else if (!strcmp(opt, "-6")) {
+			c->family = AF_INET6;
+		} else if (!strcmp(opt, "-h") || !strcmp(opt, "--help") ||
+			   !strcmp(opt, "-help")) {
+			cli_help(c, c->out, NULL);
+			return EXIT_OK;
+		} else if (!strcmp(opt, "-V") || !strcmp(opt, "--version")) {
+			fprintf(c->out, "nsnet %s\n", NSNET_VERSION);
+			return EXIT_OK;
+		} else {
+			return cli_usage(c, "option \"%s\": unknown, try \"nsnet --help\"",
+					 opt);
+		}
+	}
+	if (i == argc) {
+		cli_help(c, c->err, NULL);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[i], "help")) {
+		o = i + 1 < argc ? find_object(argv[i + 1]) : NULL;
+		if (i + 1 < argc && !o)
+			return cli_usage(c, "help \"%s\": unknown object",
+					 argv[i + 1]);
+		cli_help(c, c->out, o);
+		return EXIT_OK;
+	}
+	o = find_object(argv[i]);
+	if (!o)
+		return cli_usage(c, "object \"%s\": unknown, try \"nsnet --help\"",
+				 argv[i]);
+	return run_object(c, o, argc - i - 1, argv + i + 1);
+}

@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * render.c - kernel objects as JSON (iproute2's key names) and as text
+ *
+ * Each object is rendered once, to JSON; the text printers read that JSON.
+ * So `nsnet -j` and the human output always show the same facts, and the
+ * text looks like what `ip` prints.
+ */
+#include <arpa/inet.h>
+#include <net/if_arp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/if.h>
+#include <linux/if_addr.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+
+#include "cli.h"
+
+/**
+ * cmp_index() - bsearch comparator: ifindex against a link
+ * @key:	int *
+ * @item:	struct nsnet_link *
+ *
+ * Return: <0, 0, >0.
+ */
+static int cmp_index(const void *key, const void *item)
+{
+	return *(const int *)key - ((const struct nsnet_link *)item)->ifindex;
+}
+
+/**
+ * linkmap_find() - the link with @ifindex
+ * @m:		links of the namespace, sorted by ifindex
+ * @ifindex:	index
+ *
+ * Return: the link, or NULL.
+ */
+const struct nsnet_link *linkmap_find(const struct linkmap *m, int ifindex)
+{
+	if (!m || !m->links)
+		return NULL;
+	return bsearch(&ifindex, m->links, (size_t)m->n, sizeof(*m->links),
+		       cmp_index);
+}
+
+/**
+ * linkmap_name() - the name of @ifindex, or "ifN" when unknown
+ * @m:		links
+ * @ifindex:	index
+ * @buf:	storage for the fallback
+ * @len:	size of @buf
+ *
+ * Return: the name.
+ */
+const char *linkmap_name(const struct linkmap *m, int ifindex, char *buf,
+			 size_t len)
+{
+	const struct nsnet_link *l = linkmap_find(m, ifindex);
+
+	if (l)
+		return l->name;
+	snprintf(buf, len, "if%d", ifindex);
+	return buf;
+}
+
+/**
+ * hwaddr() - "aa:bb:cc:..." of a hardware address
+ * @a:		bytes
+ * @n:		count
+ * @buf:	output, at least 3 * 32 bytes
+ *
+ * Return: @buf.
+ */
+static char *hwaddr(const uint8_t *a, unsigned int n, char *buf)
+{
+	unsigned int i;
+	int pos = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && i < 32; i++)
+		pos += sprintf(buf + pos, "%s%02x", i ? ":" : "", a[i]);
+	return buf;
+}
+
+/**
+ * flag_names() - IFF_* flags as iproute2 lists them
+ * @flags:	IFF_*
+ *
+ * Return: a JSON array of names.
+ */
+static json_t *flag_names(unsigned int flags)
+{
+	static const struct {
+		unsigned int bit;
+		const char *name;
+	} names[] = {
+		{ IFF_LOOPBACK, "LOOPBACK" }, { IFF_BROADCAST, "BROADCAST" },
+		{ IFF_POINTOPOINT, "POINTOPOINT" },
+		{ IFF_MULTICAST, "MULTICAST" }, { IFF_NOARP, "NOARP" },
+		{ IFF_ALLMULTI, "ALLMULTI" }, { IFF_PROMISC, "PROMISC" },
+		{ IFF_MASTER, "MASTER" }, { IFF_SLAVE, "SLAVE" },
+		{ IFF_UP, "UP" }, { IFF_LOWER_UP, "LOWER_UP" },
+		{ IFF_DORMANT, "DORMANT" },
+	};
+	json_t *arr = json_array();
+	size_t i;
+
+	/* iproute2 shows NO-CARRIER for an interface up without carrier */
+	if ((flags & IFF_UP) && !(flags & IFF_RUNNING))
+		json_array_append_new(arr, json_string("NO-CARRIER"));
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (flags & names[i].bit)
+			json_array_append_new(arr, json_string(names[i].name));
+	return arr;
+}
+
+/**
+ * operstate_name() - RFC 2863 operational state as iproute2 names it
+ * @state:	IF_OPER_*
+ *
+ * Return: the name.
+ */
+static const char *operstate_name(unsigned int state)
+{
+	static const char *const names[] = {
+		"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN",
+		"TESTING", "DORMANT", "UP",
+	};
+
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] :
+							   "UNKNOWN";
+}
+
+/**
+ * link_type_name() - ARPHRD_* as iproute2 names it
+ * @type:	ARPHRD_*
+ *
+ * Return: the name.
+ */
+static const char *link_type_name(unsigned int type)
+{
+	switch (type) {
+	case ARPHRD_ETHER:	return "ether";
+	case ARPHRD_LOOPBACK:	return "loopback";
+	case ARPHRD_NONE:	return "none";
+	case ARPHRD_TUNNEL:	return "ipip";
+	case ARPHRD_SIT:	return "sit";
+	case ARPHRD_IPGRE:	return "gre";
+	default:		return "unknown";
+	}
+}
+
+/**
+ * render_link() - one interface as `ip -j link show` prints it
+ * @l:		the link
+ * @m:		all links of its namespace, to name master and peer
+ *
+ * A veth whose peer is in the same namespace gets "link": peer name; one
+ * whose peer is elsewhere gets "link_index" and "link_netnsid", as iproute2.
+ *
+ * Return: a new JSON object.
+ */
+json_t *render_link(const struct nsnet_link *l, const struct linkmap *m)
+{
+	json_t *o = json_object();
+	char buf[128];
+
+	json_object_set_new(o, "ifindex", json_integer(l->ifindex));
+	if (l->link && l->link != l->ifindex) {
+		const struct nsnet_link *peer = l->link_netnsid < 0 ?
+			linkmap_find(m, l->link) : NULL;
+
+		if (peer)
+			json_object_set_new(o, "link", json_string(peer->name));
+		else
+			json_object_set_new(o, "link_index",
+					    json_integer(l->link));
+	}
+	json_object_set_new(o, "ifname", json_string(l->name));
+	json_object_set_new(o, "flags", flag_names(l->flags));
+	json_object_set_new(o, "mtu", json_integer(l->mtu));
+	if (l->master)
+		json_object_set_new(o, "master", json_string(
+			linkmap_name(m, l->master, buf, sizeof(buf))));
+	json_object_set_new(o, "operstate",
+			    json_string(operstate_name(l->operstate)));
+	if (l->group)
+		json_object_set_new(o, "group", json_integer(l->group));
+	else
+		json_object_set_new(o, "group", json_string("default"));
+	json_object_set_new(o, "link_type",
+			    json_string(link_type_name(l->type)));
+	if (l->addr_len) {
+		json_object_set_new(o, "address", json_string(
+			hwaddr(l->addr, l->addr_len, buf)));
+		json_object_set_new(o, "broadcast", json_string(
+			hwaddr(l->brd, l->addr_len, buf)));
+	}
+	if (l->link_netnsid >= 0)
+		json_object_set_new(o, "link_netnsid",
+				    json_integer(l->link_netnsid));
+	if (l->alias[0])
+		json_object_set_new(o, "ifalias", json_string(l->alias));
+	if (l->kind[0]) {
+		json_t *info = json_object();
+
+		json_object_set_new(info, "info_kind", json_string(l->kind));
+		json_object_set_new(o, "linkinfo", info);
+	}
+	return o;
+}
+
+/**
+ * scope_name() - RT_SCOPE_* as iproute2 names it
+ * @scope:	scope
+ * @buf:	storage for a number
+ * @len:	size of @buf
+ *
+ * Return: the name.
+ */
+static const char *scope_name(unsigned int scope, char *buf, size_t len)
+{
+	switch (scope) {
+	case RT_SCOPE_UNIVERSE:	return "global";
+	case RT_SCOPE_SITE:	return "site";
+	case RT_SCOPE_LINK:	return "link";
+	case RT_SCOPE_HOST:	return "host";
+	case RT_SCOPE_NOWHERE:	return "nowhere";
+	default:
+		snprintf(buf, len, "%u", scope);
+		return buf;
+	}
+}
+
+/**
+ * render_addr() - one address as an element of iproute2's "addr_info"
+ * @a:		the address
+ *
+ * Return: a new JSON object.
+ */
+json_t *render_addr(const struct nsnet_address *a)
+{
+	json_t *o = json_object();
+	char buf[64];
+
+	json_object_set_new(o, "family", json_string(
+		a->local.family == AF_INET ? "inet" : "inet6"));
+	json_object_set_new(o, "local", json_string(
+		nsnet_prefix_format(&a->local, false, buf, sizeof(buf))));
+	json_object_set_new(o, "prefixlen", json_integer(a->local.len));
+	json_object_set_new(o, "scope", json_string(
+		scope_name(a->scope, buf, sizeof(buf))));
+	if (a->flags & IFA_F_PERMANENT)
+		; /* the default: iproute2 prints nothing */
+	else
+		json_object_set_new(o, "dynamic", json_true());
+	if (a->flags & IFA_F_TENTATIVE)
+		json_object_set_new(o, "tentative", json_true());
+	if (a->label[0])
+		json_object_set_new(o, "label", json_string(a->label));
+	json_object_set_new(o, "valid_life_time", json_integer(a->valid_lft));
+	json_object_set_new(o, "preferred_life_time",
+			    json_integer(a->preferred_lft));
+	return o;
+}
+
+/**
+ * protocol_name() - RTPROT_* as iproute2 names it
+ * @proto:	protocol
+ * @buf:	storage for a number
+ * @len:	size of @buf
+ *
+ * Return: the name.
+ */
+static const char *protocol_name(unsigned int proto, char *buf, size_t len)
+{
+	switch (proto) {
+	case RTPROT_REDIRECT:	return "redirect";
+	case RTPROT_KERNEL:	return "kernel";
+	case RTPROT_BOOT:	return "boot";
+	case RTPROT_STATIC:	return "static";
+	case RTPROT_RA:		return "ra";
+	case RTPROT_DHCP:	return "dhcp";
+	default:
+		snprintf(buf, len, "%u", proto);
+		return buf;
+	}
+}
+
+/**
+ * route_type_name() - RTN_* for the types `ip route` prints by name
+ * @type:	RTN_*
+ *
+ * Return: the name, or NULL for unicast (printed without a type).
+ */
+static const char *route_type_name(unsigned int type)
+{
+	switch (type) {
+	case RTN_UNICAST:	return NULL;
+	case RTN_LOCAL:		return "local";
+	case RTN_BROADCAST:	return "broadcast";
+	case RTN_ANYCAST:	return "anycast";
+	case RTN_MULTICAST:	return "multicast";
+	case RTN_BLACKHOLE:	return "blackhole";
+	case RTN_UNREACHABLE:	return "unreachable";
+	case RTN_PROHIBIT:	return "prohibit";
+	case RTN_THROW:		return "throw";
+	default:		return "unknown";
+	}
+}
+
+/**
+ * render_route() - one route as `ip -j route show` prints it
+ * @r:		the route
+ * @m:		links of its namespace, to name the device
+ *
+ * A host route is shown without "/32" (or "/128"), default as "default".
+ *
+ * Return: a new JSON object.
+ */
+json_t *render_route(const struct nsnet_route *r, const struct linkmap *m)
+{
+	unsigned int width = r->dst.family == AF_INET ? 32 : 128;
+	const char *type = route_type_name(r->type);
+	json_t *o = json_object();
+	char buf[64];
+
+	if (type)
+		json_object_set_new(o, "type", json_string(type));
+	if (r->dst.len == 0)
+		json_object_set_new(o, "dst", json_string("default"));
+	else
+		json_object_set_new(o, "dst", json_string(nsnet_prefix_format(
+			&r->dst, r->dst.len != width, buf, sizeof(buf))));
+	if (r->has_gateway)
+		json_object_set_new(o, "gateway", json_string(
+			nsnet_prefix_format(&r->gateway, false, buf,
+					    sizeof(buf))));
+	if (r->oif)
+		json_object_set_new(o, "dev", json_string(
+			linkmap_name(m, r->oif, buf, sizeof(buf))));
+	json_object_set_new(o, "protocol", json_string(
+		protocol_name(r->protocol, buf, sizeof(buf))));
+	if (r->scope != RT_SCOPE_UNIVERSE)
+		json_object_set_new(o, "scope", json_string(
+			scope_name(r->scope, buf, sizeof(buf))));
+	if (r->has_prefsrc)
+		json_object_set_new(o, "prefsrc", json_string(
+			nsnet_prefix_format(&r->prefsrc, false, buf,
+					    sizeof(buf))));
+	if (r->metric)
+		json_object_set_new(o, "metric", json_integer(r->metric));
+	json_object_set_new(o, "flags", json_array());
+	if (r->flags & RTNH_F_LINKDOWN)
+		json_array_append_new(json_object_get(o, "flags"),
+				      json_string("linkdown"));
+	return o;
+}
+
+/**
+ * nud_names() - NUD_* states as iproute2 names them
+ * @state:	NUD_* bits
+ *
+ * Return: a JSON array of names.
+ */
+static json_t *nud_names(unsigned int state)
+{
+	static const struct {
+		unsigned int bit;
+		const char *name;
+	} names[] = {
+		{ NUD_INCOMPLETE, "INCOMPLETE" }, { NUD_REACHABLE, "REACHABLE" },
+		{ NUD_STALE, "STALE" }, { NUD_DELAY, "DELAY" },
+		{ NUD_PROBE, "PROBE" }, { NUD_FAILED, "FAILED" },
+		{ NUD_NOARP, "NOARP" }, { NUD_PERMANENT, "PERMANENT" },
+	};
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (state & names[i].bit)
+			json_array_append_new(arr, json_string(names[i].name));
+	if (!state)
+		json_array_append_new(arr, json_string("NONE"));
+	return arr;
+}
+
+/**
+ * render_neigh() - one neighbour entry as `ip -j neigh show` prints it
+ * @e:		the entry
+ * @m:		links of its namespace
+ *
+ * Return: a new JSON object.
+ */
+json_t *render_neigh(const struct nsnet_neigh *e, const struct linkmap *m)
+{
+	json_t *o = json_object();
+	char buf[128];
+
+	json_object_set_new(o, "dst", json_string(
+		nsnet_prefix_format(&e->dst, false, buf, sizeof(buf))));
+	json_object_set_new(o, "dev", json_string(
+		linkmap_name(m, e->ifindex, buf, sizeof(buf))));
+	if (e->lladdr_len)
+		json_object_set_new(o, "lladdr", json_string(
+			hwaddr(e->lladdr, e->lladdr_len, buf)));
+	if (e->flags & NTF_ROUTER)
+		json_object_set_new(o, "router", json_null());
+	json_object_set_new(o, "state", nud_names(e->state));
+	return o;
+}
+
+/**
+ * render_netns() - one named namespace as `ip -j netns list` prints it
+ * @n:		the namespace
+ *
+ * Return: a new JSON object.
+ */
+json_t *render_netns(const struct nsnet_netns *n)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "name", json_string(n->name));
+	if (n->id >= 0)
+		json_object_set_new(o, "id", json_integer(n->id));
+	if (n->stale)
+		json_object_set_new(o, "stale", json_true());
+	return o;
+}
+
+/**
+ * jstr() - a string member, "" when absent
+ * @o:		object
+ * @key:	member
+ *
+ * Return: the string.
+ */
+static const char *jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+/**
+ * text_link_head() - the two lines `ip link` prints for an interface
+ * @c:		invocation
+ * @l:		rendered link
+ */
+static void text_link_head(struct cli *c, json_t *l)
+{
+	json_t *flags = json_object_get(l, "flags"), *v;
+	size_t i;
+
+	fprintf(c->out, "%lld: %s", json_integer_value(json_object_get(l, "ifindex")),
+		jstr(l, "ifname"));
+	if (json_object_get(l, "link"))
+		fprintf(c->out, "@%s", jstr(l, "link"));
+	else if (json_object_get(l, "link_index"))
+		fprintf(c->out, "@if%lld",
+			json_integer_value(json_object_get(l, "link_index")));
+	fputs(": <", c->out);
+	json_array_foreach(flags, i, v)
+		fprintf(c->out, "%s%s", i ? "," : "", json_string_value(v));
+	fprintf(c->out, "> mtu %lld", json_integer_value(json_object_get(l, "mtu")));
+	if (json_object_get(l, "master"))
+		fprintf(c->out, " master %s", jstr(l, "master"));
+	fprintf(c->out, " state %s\n", jstr(l, "operstate"));
+	fprintf(c->out, "    link/%s", jstr(l, "link_type"));
+	if (json_object_get(l, "address"))
+		fprintf(c->out, " %s brd %s", jstr(l, "address"),
+			jstr(l, "broadcast"));
+	if (json_object_get(l, "link_netnsid"))
+		fprintf(c->out, " link-netnsid %lld",
+			json_integer_value(json_object_get(l, "link_netnsid")));
+	fputc('\n', c->out);
+}
+
+/**
+ * text_link() - print a link as `ip link` does
+ * @c:		invocation
+ * @l:		rendered link
+ */
+void text_link(struct cli *c, json_t *l)
+{
+	text_link_head(c, l);
+	if (json_object_get(l, "ifalias"))
+		fprintf(c->out, "    alias %s\n", jstr(l, "ifalias"));
+}
+
+/**
+ * text_addr() - print a link with its addresses as `ip addr` does
+ * @c:		invocation
+ * @l:		rendered link with "addr_info"
+ */
+void text_addr(struct cli *c, json_t *l)
+{
+	json_t *a;
+	size_t i;
+
+	text_link_head(c, l);
+	json_array_foreach(json_object_get(l, "addr_info"), i, a) {
+		fprintf(c->out, "    %s %s/%lld scope %s", jstr(a, "family"),
+			jstr(a, "local"),
+			json_integer_value(json_object_get(a, "prefixlen")),
+			jstr(a, "scope"));
+		if (json_object_get(a, "dynamic"))
+			fputs(" dynamic", c->out);
+		if (json_object_get(a, "label"))
+			fprintf(c->out, " %s", jstr(a, "label"));
+		fputc('\n', c->out);
+	}
+}
+
+/**
+ * text_route() - print a route as `ip route` does
+ * @c:		invocation
+ * @r:		rendered route
+ */
+void text_route(struct cli *c, json_t *r)
+{
+	static const char *const keys[][2] = {
+		{ "gateway", "via" }, { "dev", "dev" }, { "protocol", "proto" },
+		{ "scope", "scope" }, { "prefsrc", "src" },
+	};
+	json_t *v;
+	size_t i;
+
+	if (json_object_get(r, "type"))
+		fprintf(c->out, "%s ", jstr(r, "type"));
+	fputs(jstr(r, "dst"), c->out);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (json_object_get(r, keys[i][0]))
+			fprintf(c->out, " %s %s", keys[i][1],
+				jstr(r, keys[i][0]));
+	if (json_object_get(r, "metric"))
+		fprintf(c->out, " metric %lld",
+			json_integer_value(json_object_get(r, "metric")));
+	json_array_foreach(json_object_get(r, "flags"), i, v)
+		fprintf(c->out, " %s", json_string_value(v));
+	fputc('\n', c->out);
+}
+
+/**
+ * text_neigh() - print a neighbour entry as `ip neigh` does
+ * @c:		invocation
+ * @e:		rendered entry
+ */
+void text_neigh(struct cli *c, json_t *e)
+{
+	json_t *v;
+	size_t i;
+
+	fprintf(c->out, "%s dev %s", jstr(e, "dst"), jstr(e, "dev"));
+	if (json_object_get(e, "lladdr"))
+		fprintf(c->out, " lladdr %s", jstr(e, "lladdr"));
+	if (json_object_get(e, "router"))
+		fputs(" router", c->out);
+	json_array_foreach(json_object_get(e, "state"), i, v)
+		fprintf(c->out, " %s", json_string_value(v));
+	fputc('\n', c->out);
+}
+
+/**
+ * text_netns() - print a namespace as `ip netns list` does
+ * @c:		invocation
+ * @n:		rendered namespace
+ */
+void text_netns(struct cli *c, json_t *n)
+{
+	fputs(jstr(n, "name"), c->out);
+	if (json_object_get(n, "id"))
+		fprintf(c->out, " (id: %lld)",
+			json_integer_value(json_object_get(n, "id")));
+	if (json_object_get(n, "stale"))
+		fputs(" (stale: nothing mounted, remove with netns del)", c->out);
+	fputc('\n', c->out);
+}

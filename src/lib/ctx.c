@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * ctx.c - the library context and its error buffer
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/**
+ * nsnet_ctx_new() - create a context bound to the caller's network namespace
+ * @out:	where to store it
+ *
+ * Return: 0, or -errno.
+ */
+int nsnet_ctx_new(struct nsnet_ctx **out)
+{
+	struct nsnet_ctx *ctx;
+
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return -ENOMEM;
+	ctx->rbuf = malloc(NL_RECV_SIZE);
+	/* thread-self: a namespace is a per-thread property */
+	ctx->host_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (!ctx->rbuf || ctx->host_fd < 0) {
+		int err = ctx->rbuf ? -errno : -ENOMEM;
+
+		if (ctx->host_fd >= 0)
+			close(ctx->host_fd);
+		free(ctx->rbuf);
+		free(ctx);
+		return err;
+	}
+	*out = ctx;
+	return 0;
+}
+
+/**
+ * nsnet_ctx_free() - release a context
+ * @ctx:	context, may be NULL
+ */
+void nsnet_ctx_free(struct nsnet_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	nl_socks_close(ctx);
+	close(ctx->host_fd);
+	free(ctx->rbuf);
+	free(ctx);
+}
+
+/**
+ * nsnet_errmsg() - text of the last failure
+ * @ctx:	context
+ *
+ * Return: the text, empty if nothing failed.
+ */
+const char *nsnet_errmsg(const struct nsnet_ctx *ctx)
+{
+	return ctx->err;
+}
+
+/**
+ * nsnet_err_is_input() - whether the last failure was the input's fault
+ * @ctx:	context
+ *
+ * Return: true for an input error.
+ */
+bool nsnet_err_is_input(const struct nsnet_ctx *ctx)
+{
+	return ctx->err_input;
+}
+
+/**
+ * nsnet_clear_err() - forget the last failure
+ * @ctx:	context
+ */
+void nsnet_clear_err(struct nsnet_ctx *ctx)
+{
+	ctx->err[0] = '\0';
+	ctx->err_input = false;
+}
+
+/**
+ * vfail() - record "<what>: <why>" in the error buffer
+ * @ctx:	context
+ * @input:	whether the input is at fault
+ * @err:	negative errno
+ * @why:	the reason, NULL for strerror(-@err)
+ * @fmt:	printf format of <what>
+ * @ap:		arguments
+ *
+ * Return: @err, so callers can `return nsnet_fail(...)`.
+ */
+static int vfail(struct nsnet_ctx *ctx, bool input, int err, const char *why,
+		 const char *fmt, va_list ap)
+{
+	size_t n;
+
+	vsnprintf(ctx->err, sizeof(ctx->err), fmt, ap);
+	n = strlen(ctx->err);
+	snprintf(ctx->err + n, sizeof(ctx->err) - n, ": %s",
+		 why ? why : strerror(-err));
+	ctx->err_input = input;
+	return err;
+}
+
+/**
+ * nsnet_fail() - record an operation failure, explained by strerror
+ * @ctx:	context
+ * @err:	negative errno
+ * @fmt:	printf format of what failed
+ *
+ * Return: @err.
+ */
+int nsnet_fail(struct nsnet_ctx *ctx, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(ctx, false, err, NULL, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/**
+ * nsnet_fail_input() - record a failure caused by the input, with strerror
+ * @ctx:	context
+ * @err:	negative errno
+ * @fmt:	printf format of what was wrong
+ *
+ * Return: @err.
+ */
+int nsnet_fail_input(struct nsnet_ctx *ctx, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(ctx, true, err, NULL, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/**
+ * nsnet_fail_why() - record a failure with an explicit reason
+ * @ctx:	context
+ * @err:	negative errno
+ * @input:	whether the input is at fault
+ * @why:	the reason shown after the colon
+ * @fmt:	printf format of what failed
+ *
+ * Return: @err.
+ */
+int nsnet_fail_why(struct nsnet_ctx *ctx, int err, bool input,
+		   const char *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(ctx, input, err, why, fmt, ap);
+	va_end(ap);
+	return err;
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * internal.h - what libnsnet's files share and the public header hides
+ */
+#ifndef NSNET_INTERNAL_H
+#define NSNET_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <libmnl/libmnl.h>
+
+#include "nsnet/nsnet.h"
+
+/** NETNS_RUN_DIR - where named namespaces live, as iproute2 keeps them */
+#define NETNS_RUN_DIR "/run/netns"
+/** NETNS_ETC_DIR - per-namespace files bind-mounted over /etc by exec */
+#define NETNS_ETC_DIR "/etc/netns"
+
+/* Receive buffer: large enough for any dump message batch (libmnl advice). */
+#define NL_RECV_SIZE (64 * 1024)
+
+/**
+ * struct nl_sock - an rtnetlink socket opened inside one network namespace
+ * @dev:	st_dev of the namespace (nsfs)
+ * @ino:	inode of the namespace, which identifies it
+ * @nl:		the socket; it stays bound to that namespace for its lifetime
+ * @portid:	our netlink port id
+ * @seq:	last sequence number used
+ */
+struct nl_sock {
+	dev_t dev;
+	uint64_t ino;
+	struct mnl_socket *nl;
+	unsigned int portid;
+	uint32_t seq;
+};
+
+/**
+ * struct nsnet_ctx - all of the library's state (there are no globals)
+ * @host_fd:	the network namespace the context was created in
+ * @socks:	one cached netlink socket per namespace used so far
+ * @nsocks:	entries used in @socks
+ * @capsocks:	entries allocated in @socks
+ * @rbuf:	receive buffer shared by all exchanges
+ * @err:	text of the last failure
+ * @err_input:	the last failure was caused by the caller's input
+ */
+struct nsnet_ctx {
+	int host_fd;
+	struct nl_sock *socks;
+	size_t nsocks;
+	size_t capsocks;
+	char *rbuf;
+	char err[768];
+	bool err_input;
+};
+
+/* ---- errors (ctx.c) ---- */
+int nsnet_fail(struct nsnet_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int nsnet_fail_input(struct nsnet_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int nsnet_fail_why(struct nsnet_ctx *ctx, int err, bool input,
+		   const char *why, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void nsnet_clear_err(struct nsnet_ctx *ctx);
+
+/* ---- namespace descriptors (nsfd.c) ---- */
+int ns_open(struct nsnet_ctx *ctx, const char *ns);
+int ns_open_target(struct nsnet_ctx *ctx, const char *spec);
+bool path_is_nsfs(const char *path);
+int ns_call(int nsfd, int (*fn)(void *), void *arg);
+int ns_path(struct nsnet_ctx *ctx, const char *name, char *buf, size_t len);
+
+/* ---- growable arrays for dump results (vec.c) ---- */
+/**
+ * struct vec - a growable array of fixed-size items
+ * @items:	storage
+ * @n:		items used
+ * @cap:	items allocated
+ * @size:	size of one item
+ */
+struct vec {
+	void *items;
+	size_t n;
+	size_t cap;
+	size_t size;
+};
+void *vec_push(struct vec *v);
+int vec_take(struct vec *v, void *out_items);
+void vec_sort(struct vec *v, int (*cmp)(const void *, const void *));
+
+/* ---- netlink (nl.c) ---- */
+/**
+ * struct nl_req - one or more netlink requests sent as a single batch
+ * @buf:	message buffer
+ * @len:	bytes of finished messages in @buf
+ * @cap:	size of @buf
+ * @cur:	message being built, not yet counted in @len
+ * @count:	number of messages, @cur included
+ * @oom:	an allocation failed while building
+ */
+struct nl_req {
+	char *buf;
+	size_t len;
+	size_t cap;
+	struct nlmsghdr *cur;
+	unsigned int count;
+	bool oom;
+};
+
+struct nl_sock *nl_sock_get(struct nsnet_ctx *ctx, const char *ns);
+void nl_sock_forget(struct nsnet_ctx *ctx, uint64_t ino);
+void nl_socks_close(struct nsnet_ctx *ctx);
+
+struct nlmsghdr *nl_req_add(struct nl_req *r, uint16_t type, uint16_t flags,
+			    size_t hdrlen, void **hdr);
+void nl_req_free(struct nl_req *r);
+
+/** typedef nl_parse_t - called for every data message of a reply or dump */
+typedef int (*nl_parse_t)(const struct nlmsghdr *nlh, void *data);
+
+int nl_send(struct nsnet_ctx *ctx, struct nl_sock *s, struct nl_req *r,
+	    nl_parse_t parse, void *data, char *extack, size_t extack_len);
+int nl_dump(struct nsnet_ctx *ctx, struct nl_sock *s, uint16_t type,
+	    int family, size_t hdrlen, nl_parse_t parse, struct vec *out);
+
+
+int nl_fail(struct nsnet_ctx *ctx, int err, const char *extack,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* ---- shared link helpers (link.c) ---- */
+int link_index(struct nsnet_ctx *ctx, struct nl_sock *s, const char *ns,
+	       const char *name);
+
+/* Name of @ns for messages: "the host" namespace or the given name. */
+static inline const char *ns_label(const char *ns)
+{
+	return (ns && *ns) ? ns : "host";
+}
+
+#endif /* NSNET_INTERNAL_H */

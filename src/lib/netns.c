@@ -1,0 +1,518 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * netns.c - named network namespaces, kept exactly as iproute2 keeps them
+ *
+ * A named namespace is an empty file /run/netns/NAME with the namespace's
+ * nsfs file bind-mounted on it. /run/netns itself is made a shared mount
+ * point (once, under an flock so parallel callers don't stack mounts), so a
+ * later `netns del` reaches into every mount namespace that inherited the
+ * bind mount, and the namespace really goes away. `ip netns` and nsnet see
+ * each other's namespaces.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <linux/net_namespace.h>
+#include <linux/rtnetlink.h>
+
+#include "internal.h"
+
+/**
+ * run_dir_prepare() - make /run/netns exist and be a shared mount point
+ * @ctx:	context
+ *
+ * Return: 0, or -errno recorded in @ctx.
+ */
+static int run_dir_prepare(struct nsnet_ctx *ctx)
+{
+	int fd, err = 0;
+
+	if (mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
+		return nsnet_fail(ctx, -errno, "mkdir %s", NETNS_RUN_DIR);
+	fd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return nsnet_fail(ctx, -errno, "open %s", NETNS_RUN_DIR);
+	if (flock(fd, LOCK_EX) < 0) {
+		err = nsnet_fail(ctx, -errno, "lock %s", NETNS_RUN_DIR);
+		goto out;
+	}
+	/* Try to make it shared; EINVAL means it is not a mount point yet,
+	 * so bind it onto itself first and try once more. */
+	if (mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL) == 0)
+		goto out;
+	if (errno != EINVAL) {
+		err = nsnet_fail(ctx, -errno, "make %s shared", NETNS_RUN_DIR);
+		goto out;
+	}
+	if (mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none", MS_BIND | MS_REC,
+		  NULL) < 0 ||
+	    mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL) < 0)
+		err = nsnet_fail(ctx, -errno, "mount %s", NETNS_RUN_DIR);
+out:
+	close(fd);	/* also drops the lock */
+	return err;
+}
+
+/**
+ * create_file() - create the empty file a namespace will be mounted on
+ * @ctx:	context
+ * @path:	/run/netns/NAME
+ * @name:	NAME, for messages
+ *
+ * Return: 0, or -errno recorded in @ctx (-EEXIST if the name is taken).
+ */
+static int create_file(struct nsnet_ctx *ctx, const char *path,
+		       const char *name)
+{
+	int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return nsnet_fail_why(ctx, -EEXIST, false,
+					      "already exists", "netns %s",
+					      name);
+		return nsnet_fail(ctx, -errno, "create %s", path);
+	}
+	close(fd);
+	return 0;
+}
+
+/**
+ * add_cb() - ns_call() body: create a namespace and pin it on @arg
+ * @arg:	the path to bind-mount it on
+ *
+ * Runs in a throw-away thread, so unshare() affects only that thread.
+ *
+ * Return: 0, or -errno.
+ */
+static int add_cb(void *arg)
+{
+	if (unshare(CLONE_NEWNET) < 0)
+		return -errno;
+	if (mount("/proc/thread-self/ns/net", arg, "none", MS_BIND, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+/**
+ * nsnet_netns_add() - create a named network namespace
+ * @ctx:	context
+ * @name:	its name
+ *
+ * Return: 0, or -errno. Nothing is left behind on failure.
+ */
+int nsnet_netns_add(struct nsnet_ctx *ctx, const char *name)
+{
+	char path[sizeof(NETNS_RUN_DIR) + NSNET_NSNAMSIZ];
+	int err;
+
+	nsnet_clear_err(ctx);
+	err = ns_path(ctx, name, path, sizeof(path));
+	if (!err)
+		err = run_dir_prepare(ctx);
+	if (!err)
+		err = create_file(ctx, path, name);
+	if (err)
+		return err;
+	err = ns_call(-1, add_cb, path);
+	if (err) {
+		unlink(path);
+		return nsnet_fail(ctx, err, "netns add %s", name);
+	}
+	return 0;
+}
+
+/**
+ * nsnet_netns_attach() - give the namespace of process @pid a name
+ * @ctx:	context
+ * @name:	the new name
+ * @pid:	the process
+ *
+ * Return: 0, or -errno.
+ */
+int nsnet_netns_attach(struct nsnet_ctx *ctx, const char *name, pid_t pid)
+{
+	char path[sizeof(NETNS_RUN_DIR) + NSNET_NSNAMSIZ], src[64];
+	int err;
+
+	nsnet_clear_err(ctx);
+	err = ns_path(ctx, name, path, sizeof(path));
+	if (err)
+		return err;
+	snprintf(src, sizeof(src), "/proc/%d/ns/net", (int)pid);
+	if (pid <= 0 || access(src, F_OK) < 0)
+		return nsnet_fail_why(ctx, -ESRCH, true, "no such process",
+				      "pid %d", (int)pid);
+	err = run_dir_prepare(ctx);
+	if (!err)
+		err = create_file(ctx, path, name);
+	if (err)
+		return err;
+	if (mount(src, path, "none", MS_BIND, NULL) < 0) {
+		err = -errno;
+		unlink(path);
+		return nsnet_fail(ctx, err, "netns attach %s %d", name,
+				  (int)pid);
+	}
+	return 0;
+}
+
+/**
+ * nsnet_netns_del() - delete a named namespace
+ * @ctx:	context
+ * @name:	its name
+ *
+ * MNT_DETACH unmounts the name everywhere the shared mount propagated; the
+ * namespace itself lives on while processes or other mounts still hold it.
+ * A stale file (nothing mounted) is simply removed.
+ *
+ * Return: 0, or -errno.
+ */
+int nsnet_netns_del(struct nsnet_ctx *ctx, const char *name)
+{
+	char path[sizeof(NETNS_RUN_DIR) + NSNET_NSNAMSIZ];
+	struct stat st;
+	int err;
+
+	nsnet_clear_err(ctx);
+	err = ns_path(ctx, name, path, sizeof(path));
+	if (err)
+		return err;
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return nsnet_fail_why(ctx, -ENOENT, true,
+					      "no such namespace", "netns %s",
+					      name);
+		return nsnet_fail(ctx, -errno, "netns %s", name);
+	}
+	nl_sock_forget(ctx, st.st_ino);
+	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL)
+		return nsnet_fail(ctx, -errno, "unmount %s", path);
+	if (unlink(path) < 0)
+		return nsnet_fail(ctx, -errno, "remove %s", path);
+	return 0;
+}
+
+/**
+ * parse_nsid() - read NETNSA_NSID from an RTM_NEWNSID answer
+ * @nlh:	message
+ * @data:	int * receiving the id
+ *
+ * Return: 0.
+ */
+static int parse_nsid(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct rtgenmsg)) {
+		if (mnl_attr_get_type(attr) == NETNSA_NSID &&
+		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			*(int *)data = (int)mnl_attr_get_u32(attr);
+	}
+	return 0;
+}
+
+/**
+ * netns_id() - the id the host namespace gives the namespace at @path
+ * @ctx:	context
+ * @s:		the host's socket
+ * @path:	namespace file
+ *
+ * Return: the id, or -1 when it has none (ids are assigned lazily).
+ */
+static int netns_id(struct nsnet_ctx *ctx, struct nl_sock *s,
+		    const char *path)
+{
+	struct nl_req r = { 0 };
+	struct rtgenmsg *g;
+	struct nlmsghdr *nlh;
+	int id = -1, fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	nlh = nl_req_add(&r, RTM_GETNSID, 0, sizeof(*g), (void **)&g);
+	if (nlh) {
+		g->rtgen_family = AF_UNSPEC;
+		mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)fd);
+		if (nl_send(ctx, s, &r, parse_nsid, &id, NULL, 0) < 0)
+			id = -1;
+	}
+	nl_req_free(&r);
+	close(fd);
+	return id < 0 ? -1 : id;
+}
+
+/**
+ * cmp_netns() - order namespaces by name
+ * @a:		first
+ * @b:		second
+ *
+ * Return: strcmp() of the names.
+ */
+static int cmp_netns(const void *a, const void *b)
+{
+	return strcmp(((const struct nsnet_netns *)a)->name,
+		      ((const struct nsnet_netns *)b)->name);
+}
+
+/**
+ * scan_run_dir() - list /run/netns, optionally only entries matching @want
+ * @ctx:	context
+ * @want:	stat of a namespace to match (by dev and inode), or NULL
+ * @out:	result array
+ *
+ * Return: number of entries, or -errno.
+ */
+static int scan_run_dir(struct nsnet_ctx *ctx, const struct stat *want,
+			struct nsnet_netns **out)
+{
+	struct vec v = { .size = sizeof(struct nsnet_netns) };
+	struct nl_sock *s = NULL;
+	struct dirent *de;
+	DIR *d;
+	int n;
+
+	d = opendir(NETNS_RUN_DIR);
+	if (!d && errno != ENOENT)
+		return nsnet_fail(ctx, -errno, "open %s", NETNS_RUN_DIR);
+	while (d && (de = readdir(d))) {
+		char path[sizeof(NETNS_RUN_DIR) + NSNET_NSNAMSIZ];
+		struct nsnet_netns *e;
+		struct stat st;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR,
+			 de->d_name);
+		if (stat(path, &st) < 0)
+			continue;	/* deleted while we looked */
+		if (want && (st.st_dev != want->st_dev ||
+			     st.st_ino != want->st_ino))
+			continue;
+		e = vec_push(&v);
+		if (!e) {
+			closedir(d);
+			free(v.items);
+			return nsnet_fail(ctx, -ENOMEM, "netns list");
+		}
+		snprintf(e->name, sizeof(e->name), "%s", de->d_name);
+		e->id = -1;
+		e->stale = !path_is_nsfs(path);
+		e->ino = e->stale ? 0 : (uint64_t)st.st_ino;
+		if (!e->stale && !want) {
+			if (!s)
+				s = nl_sock_get(ctx, NULL);
+			if (s)
+				e->id = netns_id(ctx, s, path);
+		}
+	}
+	if (d)
+		closedir(d);
+	nsnet_clear_err(ctx);
+	vec_sort(&v, cmp_netns);
+	n = vec_take(&v, out);
+	return n < 0 ? nsnet_fail(ctx, n, "netns list") : n;
+}
+
+/**
+ * nsnet_netns_list() - every entry of /run/netns, sorted by name
+ * @ctx:	context
+ * @out:	result array, free() it
+ *
+ * Return: the count, or -errno.
+ */
+int nsnet_netns_list(struct nsnet_ctx *ctx, struct nsnet_netns **out)
+{
+	nsnet_clear_err(ctx);
+	return scan_run_dir(ctx, NULL, out);
+}
+
+/**
+ * nsnet_netns_identify() - the names of the namespace process @pid is in
+ * @ctx:	context
+ * @pid:	process, 0 for the caller
+ * @out:	result array, free() it
+ *
+ * Return: the count (0 when the namespace has no name), or -errno.
+ */
+int nsnet_netns_identify(struct nsnet_ctx *ctx, pid_t pid,
+			 struct nsnet_netns **out)
+{
+	char path[64];
+	struct stat st;
+
+	nsnet_clear_err(ctx);
+	if (pid < 0)
+		return nsnet_fail_why(ctx, -EINVAL, true, "not a process id",
+				      "pid %d", (int)pid);
+	if (pid == 0)
+		snprintf(path, sizeof(path), "/proc/thread-self/ns/net");
+	else
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	if (stat(path, &st) < 0)
+		return nsnet_fail_why(ctx, -errno, errno == ENOENT,
+				      errno == ENOENT ? "no such process" :
+				      strerror(errno), "pid %d", (int)pid);
+	return scan_run_dir(ctx, &st, out);
+}
+
+/**
+ * nsnet_netns_pids() - the processes in namespace @name
+ * @ctx:	context
+ * @name:	namespace name
+ * @out:	result array of pids in ascending order, free() it
+ *
+ * Return: the count, or -errno.
+ */
+int nsnet_netns_pids(struct nsnet_ctx *ctx, const char *name, pid_t **out)
+{
+	struct vec v = { .size = sizeof(pid_t) };
+	struct stat want;
+	struct dirent *de;
+	DIR *d;
+	int fd, n;
+
+	nsnet_clear_err(ctx);
+	fd = ns_open(ctx, name);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &want) < 0) {
+		close(fd);
+		return nsnet_fail(ctx, -errno, "netns %s", name);
+	}
+	close(fd);
+	d = opendir("/proc");
+	if (!d)
+		return nsnet_fail(ctx, -errno, "open /proc");
+	while ((de = readdir(d))) {
+		char path[300];
+		struct stat st;
+		pid_t *p;
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (*end || pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/ns/net", pid);
+		if (stat(path, &st) < 0 || st.st_dev != want.st_dev ||
+		    st.st_ino != want.st_ino)
+			continue;	/* gone, a kernel thread, or elsewhere */
+		p = vec_push(&v);
+		if (!p) {
+			closedir(d);
+			free(v.items);
+			return nsnet_fail(ctx, -ENOMEM, "netns pids");
+		}
+		*p = (pid_t)pid;
+	}
+	closedir(d);
+	n = vec_take(&v, out);
+	return n < 0 ? nsnet_fail(ctx, n, "netns pids") : n;
+}
+
+/**
+ * remount_sys() - mount a sysfs that shows the current network namespace
+ * @ctx:	context
+ * @name:	namespace name, for messages
+ *
+ * sysfs shows the network devices of the namespace of whoever mounted it,
+ * so /sys must be mounted anew after joining. It stays read-only if it was.
+ *
+ * Return: 0, or -errno.
+ */
+static int remount_sys(struct nsnet_ctx *ctx, const char *name)
+{
+	unsigned long flags = 0;
+	struct statvfs sv;
+
+	if (statvfs("/sys", &sv) == 0 && (sv.f_flag & ST_RDONLY))
+		flags |= MS_RDONLY;
+	if (umount2("/sys", MNT_DETACH) < 0 && errno != EINVAL)
+		return nsnet_fail(ctx, -errno, "netns exec %s: unmount /sys",
+				  name);
+	if (mount(name, "/sys", "sysfs", flags, NULL) < 0)
+		return nsnet_fail(ctx, -errno, "netns exec %s: mount /sys",
+				  name);
+	return 0;
+}
+
+/**
+ * bind_etc() - bind every file of /etc/netns/NAME over its name in /etc
+ * @ctx:	context
+ * @name:	namespace name
+ *
+ * Return: 0, or -errno naming the file that could not be bound.
+ */
+static int bind_etc(struct nsnet_ctx *ctx, const char *name)
+{
+	char dir[sizeof(NETNS_ETC_DIR) + NSNET_NSNAMSIZ];
+	struct dirent *de;
+	int err = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/%s", NETNS_ETC_DIR, name);
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 :
+			nsnet_fail(ctx, -errno, "netns exec %s: open %s",
+				   name, dir);
+	while (!err && (de = readdir(d))) {
+		char src[sizeof(dir) + 256 + 1], dst[256 + 8];
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(src, sizeof(src), "%s/%s", dir, de->d_name);
+		snprintf(dst, sizeof(dst), "/etc/%s", de->d_name);
+		if (mount(src, dst, "none", MS_BIND, NULL) < 0)
+			err = nsnet_fail(ctx, -errno,
+					 "netns exec %s: bind %s over %s",
+					 name, src, dst);
+	}
+	closedir(d);
+	return err;
+}
+
+/**
+ * nsnet_netns_enter() - move the calling process into @name for good
+ * @ctx:	context
+ * @name:	namespace name
+ *
+ * Return: 0, or -errno.
+ */
+int nsnet_netns_enter(struct nsnet_ctx *ctx, const char *name)
+{
+	int fd, err;
+
+	nsnet_clear_err(ctx);
+	fd = ns_open(ctx, name);
+	if (fd < 0)
+		return fd;
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		err = nsnet_fail(ctx, -errno, "netns exec %s: setns", name);
+		close(fd);
+		return err;
+	}
+	close(fd);
+	/* A private view of the mount table, receiving but never sending
+	 * propagation, so the /sys and /etc mounts below stay ours. */
+	if (unshare(CLONE_NEWNS) < 0)
+		return nsnet_fail(ctx, -errno, "netns exec %s: unshare", name);
+	if (mount("", "/", "none", MS_SLAVE | MS_REC, NULL) < 0)
+		return nsnet_fail(ctx, -errno, "netns exec %s: mount --make-rslave /",
+				  name);
+	err = remount_sys(ctx, name);
+	if (!err)
+		err = bind_etc(ctx, name);
+	return err;
+}

@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * nl.c - rtnetlink sockets, one per namespace, and request/dump exchanges
+ *
+ * A netlink socket belongs to the namespace it was created in, for life. So
+ * the socket for namespace X is created by a short-lived thread that joins X
+ * (ns_call()); the caller's thread is never switched, and every later request
+ * to X goes over that socket with no switching at all. Requests are built into one buffer
+ * and sent with one sendto(), each with NLM_F_ACK, and the answers are
+ * matched by sequence number.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+
+/* A dump interrupted by a concurrent change is retried this often. */
+#define DUMP_RETRIES 10
+
+/**
+ * sock_open_here() - open and configure a route socket in the current ns
+ * @s:		the cache entry to fill
+ *
+ * Return: 0, or -errno.
+ */
+static int sock_open_here(struct nl_sock *s)
+{
+	int one = 1;
+
+	s->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!s->nl)
+		return -errno;
+	/* Extended acks carry the kernel's own words for what went wrong;
+	 * capped acks keep error replies small. Both are best effort. */
+	mnl_socket_setsockopt(s->nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(s->nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (mnl_socket_bind(s->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int err = -errno;
+
+		mnl_socket_close(s->nl);
+		s->nl = NULL;
+		return err;
+	}
+	s->portid = mnl_socket_get_portid(s->nl);
+	return 0;
+}
+
+/**
+ * sock_open_cb() - ns_call() body: open the socket in the thread's namespace
+ * @arg:	the cache entry to fill
+ *
+ * Return: 0, or -errno.
+ */
+static int sock_open_cb(void *arg)
+{
+	return sock_open_here(arg);
+}
+
+/**
+ * nl_sock_get() - the socket for namespace @ns, opened on first use
+ * @ctx:	context
+ * @ns:		namespace name, NULL for the context's own
+ *
+ * The cache is keyed by the namespace's inode, not its name, so a namespace
+ * deleted and re-created under the same name gets a fresh socket.
+ *
+ * Return: the socket, or NULL with the error recorded in @ctx.
+ */
+struct nl_sock *nl_sock_get(struct nsnet_ctx *ctx, const char *ns)
+{
+	struct nl_sock *s = NULL;
+	struct stat st;
+	size_t i;
+	int fd, err;
+
+	fd = ns_open(ctx, ns);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0) {
+		nsnet_fail(ctx, -errno, "netns %s", ns_label(ns));
+		goto out;
+	}
+	for (i = 0; i < ctx->nsocks; i++) {
+		if (ctx->socks[i].ino == st.st_ino &&
+		    ctx->socks[i].dev == st.st_dev) {
+			s = &ctx->socks[i];
+			goto out;
+		}
+	}
+	if (ctx->nsocks == ctx->capsocks) {
+		size_t cap = ctx->capsocks ? ctx->capsocks * 2 : 8;
+		struct nl_sock *p = realloc(ctx->socks, cap * sizeof(*p));
+
+		if (!p) {
+			nsnet_fail(ctx, -ENOMEM, "netns %s", ns_label(ns));
+			goto out;
+		}
+		ctx->socks = p;
+		ctx->capsocks = cap;
+	}
+	s = &ctx->socks[ctx->nsocks];
+	memset(s, 0, sizeof(*s));
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
+	err = ns_call(fd, sock_open_cb, s);
+	if (err) {
+		nsnet_fail(ctx, err, "netlink socket in netns %s",
+			   ns_label(ns));
+		s = NULL;
+		goto out;
+	}
+	ctx->nsocks++;
+out:
+	close(fd);
+	return s;
+}
+
+/**
+ * nl_sock_forget() - close the cached socket of a namespace being deleted
+ * @ctx:	context
+ * @ino:	the namespace's inode
+ */
+void nl_sock_forget(struct nsnet_ctx *ctx, uint64_t ino)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->nsocks; i++) {
+		if (ctx->socks[i].ino != ino)
+			continue;
+		mnl_socket_close(ctx->socks[i].nl);
+		ctx->socks[i] = ctx->socks[--ctx->nsocks];
+		return;
+	}
+}
+
+/**
+ * nl_socks_close() - close every cached socket
+ * @ctx:	context
+ */
+void nl_socks_close(struct nsnet_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->nsocks; i++)
+		mnl_socket_close(ctx->socks[i].nl);
+	free(ctx->socks);
+	ctx->socks = NULL;
+	ctx->nsocks = ctx->capsocks = 0;
+}
+
+/**
+ * nl_req_add() - start one more message in a request batch
+ * @r:		the batch
+ * @type:	RTM_* type
+ * @flags:	NLM_F_* flags besides REQUEST and ACK
+ * @hdrlen:	size of the family header (ifinfomsg, rtmsg, ...)
+ * @hdr:	where to store a pointer to that zeroed header
+ *
+ * Every message leaves MNL_SOCKET_BUFFER_SIZE of room for its attributes,
+ * more than any message nsnet builds, so attribute puts need no checks.
+ *
+ * Return: the message, or NULL when out of memory (also flagged in @r).
+ */
+struct nlmsghdr *nl_req_add(struct nl_req *r, uint16_t type, uint16_t flags,
+			    size_t hdrlen, void **hdr)
+{
+	struct nlmsghdr *nlh;
+	size_t need;
+
+	if (r->cur)
+		r->len += r->cur->nlmsg_len;
+	r->cur = NULL;
+	need = r->len + MNL_SOCKET_BUFFER_SIZE;
+	if (need > r->cap) {
+		size_t cap = r->cap ? r->cap : (size_t)2 * MNL_SOCKET_BUFFER_SIZE;
+		char *p;
+
+		while (cap < need)
+			cap *= 2;
+		p = realloc(r->buf, cap);
+		if (!p) {
+			r->oom = true;
+			return NULL;
+		}
+		r->buf = p;
+		r->cap = cap;
+	}
+	nlh = mnl_nlmsg_put_header(r->buf + r->len);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	*hdr = mnl_nlmsg_put_extra_header(nlh, hdrlen);
+	r->cur = nlh;
+	r->count++;
+	return nlh;
+}
+
+/**
+ * nl_req_free() - release a request batch
+ * @r:		the batch
+ */
+void nl_req_free(struct nl_req *r)
+{
+	free(r->buf);
+	memset(r, 0, sizeof(*r));
+}
+
+/**
+ * ack_extack() - copy the kernel's extended-ack message, if it sent one
+ * @nlh:	the NLMSG_ERROR message
+ * @out:	output buffer
+ * @len:	size of @out
+ */
+static void ack_extack(const struct nlmsghdr *nlh, char *out, size_t len)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	size_t off = sizeof(*e);
+
+	if (!out || !len || !(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	/* Uncapped acks echo the whole request before the TLVs. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	mnl_attr_for_each(attr, nlh, MNL_ALIGN(off)) {
+		if (mnl_attr_get_type(attr) != NLMSGERR_ATTR_MSG)
+			continue;
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			return;
+		snprintf(out, len, "%s", mnl_attr_get_str(attr));
+		/* The kernel's texts sometimes end with a period. */
+		if (*out && out[strlen(out) - 1] == '.')
+			out[strlen(out) - 1] = '\0';
+		return;
+	}
+}
+
+/**
+ * exchange() - send @len bytes and read answers until all are accounted for
+ * @ctx:	context
+ * @s:		socket
+ * @buf:	messages, their sequence numbers already set
+ * @len:	bytes in @buf
+ * @seq_first:	first sequence number in @buf
+ * @count:	number of messages in @buf
+ * @dump:	@buf is one dump request: wait for NLMSG_DONE instead of acks
+ * @parse:	called for each data message, may be NULL
+ * @data:	passed to @parse
+ * @intr:	set when the kernel flags the dump as interrupted
+ * @extack:	receives the first failure's extended-ack text
+ * @extack_len:	size of @extack
+ *
+ * Return: 0, the first negative errno the kernel answered with, or -errno of
+ * the socket. All answers are read even after a failure, so the socket is
+ * left clean for the next exchange.
+ */
+static int exchange(struct nsnet_ctx *ctx, struct nl_sock *s, const void *buf,
+		    size_t len, uint32_t seq_first, unsigned int count,
+		    bool dump, nl_parse_t parse, void *data, bool *intr,
+		    char *extack, size_t extack_len)
+{
+	unsigned int answered = 0;
+	int first_err = 0;
+	bool done = false;
+
+	if (extack && extack_len)
+		extack[0] = '\0';
+	if (mnl_socket_sendto(s->nl, buf, len) < 0)
+		return -errno;
+	while (!done) {
+		ssize_t n = mnl_socket_recvfrom(s->nl, ctx->rbuf, NL_RECV_SIZE);
+		const struct nlmsghdr *nlh;
+		int left;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return first_err ? first_err : -errno;
+		}
+		left = (int)n;
+		for (nlh = (const struct nlmsghdr *)ctx->rbuf;
+		     mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+			if (nlh->nlmsg_pid != s->portid ||
+			    nlh->nlmsg_seq - seq_first >= count)
+				continue;	/* stale answer of an earlier call */
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				*intr = true;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e =
+					mnl_nlmsg_get_payload(nlh);
+
+				if (e->error && !first_err) {
+					first_err = e->error;
+					ack_extack(nlh, extack, extack_len);
+				}
+				if (dump || ++answered == count)
+					done = true;
+			} else if (nlh->nlmsg_type == NLMSG_DONE) {
+				if (dump)
+					done = true;
+			} else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE && parse) {
+				int err = parse(nlh, data);
+
+				if (err && !first_err)
+					first_err = err;
+			}
+		}
+	}
+	return first_err;
+}
+
+/**
+ * nl_send() - send a batch of requests and wait for every acknowledgement
+ * @ctx:	context
+ * @s:		socket of the namespace the requests are for
+ * @r:		the batch; sequence numbers are assigned here
+ * @parse:	called for each reply message (GET requests), may be NULL
+ * @data:	passed to @parse
+ * @extack:	receives the kernel's message for the first failure
+ * @extack_len:	size of @extack
+ *
+ * Return: 0, or the first failure as -errno (the error is NOT recorded in
+ * @ctx: the caller knows what it was doing and calls nl_fail()).
+ */
+int nl_send(struct nsnet_ctx *ctx, struct nl_sock *s, struct nl_req *r,
+	    nl_parse_t parse, void *data, char *extack, size_t extack_len)
+{
+	uint32_t first = s->seq + 1;
+	bool intr = false;
+	size_t off;
+
+	if (r->oom)
+		return -ENOMEM;
+	if (r->cur) {
+		r->len += r->cur->nlmsg_len;
+		r->cur = NULL;
+	}
+	for (off = 0; off < r->len;) {
+		struct nlmsghdr *nlh = (struct nlmsghdr *)(r->buf + off);
+
+		nlh->nlmsg_seq = ++s->seq;
+		off += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	return exchange(ctx, s, r->buf, r->len, first, r->count, false, parse,
+			data, &intr, extack, extack_len);
+}
+
+/**
+ * nl_dump() - dump one object type into @out, retrying interrupted dumps
+ * @ctx:	context
+ * @s:		socket
+ * @type:	RTM_GET* type
+ * @family:	address family filter (first byte of every family header)
+ * @hdrlen:	size of the family header the kernel expects for @type
+ * @parse:	turns one message into zero or one item of @out
+ * @out:	results; emptied and refilled when a dump must be retried
+ *
+ * A dump the kernel marks NLM_F_DUMP_INTR may have missed or doubled
+ * objects, so it is never used: the whole dump is taken again.
+ *
+ * Return: 0, or -errno (not recorded in @ctx).
+ */
+int nl_dump(struct nsnet_ctx *ctx, struct nl_sock *s, uint16_t type,
+	    int family, size_t hdrlen, nl_parse_t parse, struct vec *out)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int attempt, err = 0;
+
+	for (attempt = 0; attempt < DUMP_RETRIES; attempt++) {
+		struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+		unsigned char *hdr;
+		bool intr = false;
+
+		nlh->nlmsg_type = type;
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+		nlh->nlmsg_seq = ++s->seq;
+		hdr = mnl_nlmsg_put_extra_header(nlh, hdrlen);
+		hdr[0] = (unsigned char)family;
+		out->n = 0;
+		err = exchange(ctx, s, buf, nlh->nlmsg_len, nlh->nlmsg_seq, 1,
+			       true, parse, out, &intr, NULL, 0);
+		if (err || !intr)
+			return err;
+	}
+	return -EAGAIN;
+}
+
+/**
+ * nl_fail() - record a kernel failure, in the kernel's words when it gave any
+ * @ctx:	context
+ * @err:	negative errno
+ * @extack:	extended-ack text, may be empty
+ * @fmt:	printf format of what failed
+ *
+ * Return: @err.
+ */
+int nl_fail(struct nsnet_ctx *ctx, int err, const char *extack,
+	    const char *fmt, ...)
+{
+	char what[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return nsnet_fail_why(ctx, err, false,
+			      extack && *extack ? extack : strerror(-err),
+			      "%s", what);
+}
