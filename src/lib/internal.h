@@ -21,7 +21,7 @@
 #define NETNS_ETC_DIR "/etc/netns"
 
 /* Receive buffer: large enough for any dump message batch (libmnl advice). */
-#define NL_RECV_SIZE (64 * 1024)
+#define NL_RECV_SIZE ((size_t)64 * 1024)
 
 /**
  * struct nl_sock - an rtnetlink socket opened inside one network namespace
