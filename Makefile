@@ -37,7 +37,7 @@ DEPS_BUILD := gcc make pkg-config libmnl-dev libjansson-dev libnftables-dev liby
 DEPS_TEST  := iproute2 iputils-ping curl socat perl util-linux python3 procps
 DEPS       := $(DEPS_BUILD) $(DEPS_TEST)
 
-.PHONY: all deps check test asan tidy cppcheck install uninstall clean bench
+.PHONY: FORCE all deps check test asan tidy cppcheck install uninstall clean bench
 
 all: $(B)/nsnet $(B)/libnsnet.a $(B)/libnsnet.so $(B)/nsnet.pc
 
@@ -58,7 +58,8 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(CLI_LIBOBJ) $(B)/libnsnet.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isrc/cli -Itests/unit -o $@ $< $(CLI_LIBOBJ) $(B)/libnsnet.a $(LDLIBS_ALL)
 
-$(B)/nsnet.pc: nsnet.pc.in Makefile
+# Rebuilt every time: it holds PREFIX, which may differ between make runs.
+$(B)/nsnet.pc: nsnet.pc.in FORCE
 	@mkdir -p $(B)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
@@ -123,3 +124,5 @@ uninstall:
 
 clean:
 	rm -rf build
+
+FORCE:

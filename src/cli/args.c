@@ -170,3 +170,53 @@ int cli_emit(struct cli *c, json_t *arr,
 	json_decref(arr);
 	return EXIT_OK;
 }
+
+/**
+ * cli_dev_arg() - parse "[dev] NAME" as the whole argument list
+ * @c:		invocation
+ * @argc:	argument count
+ * @argv:	arguments
+ * @what:	"link del", for messages
+ * @name:	result, NULL if no name was given
+ *
+ * Return: EXIT_OK or EXIT_USAGE.
+ */
+int cli_dev_arg(struct cli *c, int argc, char **argv, const char *what,
+		const char **name)
+{
+	int i = 0;
+
+	*name = NULL;
+	if (argc && !strcmp(argv[0], "dev")) {
+		if (cli_need(c, argc, argv, 0, "interface name"))
+			return EXIT_USAGE;
+		i = 1;
+	}
+	if (argc > i + 1)
+		return cli_usage(c, "%s: unexpected \"%s\"", what, argv[i + 1]);
+	if (argc > i) {
+		*name = argv[i];
+		return cli_ifname(c, "interface name", *name);
+	}
+	return EXIT_OK;
+}
+
+/**
+ * cli_find_dev() - the ifindex of @name among dumped links, or report it
+ * @c:		invocation
+ * @m:		the namespace's links
+ * @name:	interface name
+ *
+ * Return: the ifindex, or -1 after reporting "no such interface".
+ */
+int cli_find_dev(struct cli *c, const struct linkmap *m, const char *name)
+{
+	int i;
+
+	for (i = 0; i < m->n; i++)
+		if (!strcmp(m->links[i].name, name))
+			return m->links[i].ifindex;
+	cli_usage(c, "dev %s: no such interface%s%s", name,
+		  c->ns ? " in netns " : "", c->ns ? c->ns : "");
+	return -1;
+}

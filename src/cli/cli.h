@@ -87,6 +87,8 @@ int cli_prefix(struct cli *c, const char *what, const char *s,
 int cli_ifname(struct cli *c, const char *what, const char *s);
 int cli_uint(struct cli *c, const char *what, const char *s,
 	     unsigned long max, unsigned long *out);
+int cli_dev_arg(struct cli *c, int argc, char **argv, const char *what,
+		const char **name);
 int cli_emit(struct cli *c, json_t *arr,
 	     void (*text)(struct cli *c, json_t *item));
 
@@ -129,6 +131,7 @@ struct linkmap {
 	int n;
 };
 int cli_links(struct cli *c, struct linkmap *m);
+int cli_find_dev(struct cli *c, const struct linkmap *m, const char *name);
 const struct nsnet_link *linkmap_find(const struct linkmap *m, int ifindex);
 const char *linkmap_name(const struct linkmap *m, int ifindex, char *buf,
 			 size_t len);

@@ -117,16 +117,13 @@ static int addr_show(struct cli *c, int argc, char **argv)
 	json_t *arr;
 	int i, j, n, rc;
 
-	if (argc >= 1 && !strcmp(argv[0], "dev") && argc == 2)
-		dev = argv[1];
-	else if (argc == 1)
-		dev = argv[0];
-	else if (argc)
-		return cli_usage(c, "addr show: unexpected \"%s\"", argv[argc - 1]);
-	if (dev && (rc = cli_ifname(c, "dev", dev)))
+	if ((rc = cli_dev_arg(c, argc, argv, "addr show", &dev)) ||
+	    (rc = cli_links(c, &m)))
 		return rc;
-	if ((rc = cli_links(c, &m)))
-		return rc;
+	if (dev && cli_find_dev(c, &m, dev) < 0) {
+		free(m.links);
+		return EXIT_USAGE;
+	}
 	n = nsnet_addr_list(c->ctx, c->ns, c->family, &addrs);
 	if (n < 0) {
 		free(m.links);
@@ -149,11 +146,6 @@ static int addr_show(struct cli *c, int argc, char **argv)
 	}
 	free(addrs);
 	free(m.links);
-	if (dev && !json_array_size(arr)) {
-		json_decref(arr);
-		return cli_usage(c, "dev %s: no such interface%s%s", dev,
-				 c->ns ? " in netns " : "", c->ns ? c->ns : "");
-	}
 	return cli_emit(c, arr, text_addr);
 }
 

@@ -184,36 +184,6 @@ static int link_set(struct cli *c, int argc, char **argv)
 }
 
 /**
- * dev_arg() - parse "[dev] NAME", the whole argument list of del/show
- * @c:		invocation
- * @argc:	argument count
- * @argv:	arguments
- * @what:	"link del", for messages
- * @name:	result, NULL if absent
- *
- * Return: EXIT_OK or EXIT_USAGE.
- */
-static int dev_arg(struct cli *c, int argc, char **argv, const char *what,
-		   const char **name)
-{
-	int i = 0;
-
-	*name = NULL;
-	if (argc && !strcmp(argv[0], "dev")) {
-		if (cli_need(c, argc, argv, 0, "interface name"))
-			return EXIT_USAGE;
-		i = 1;
-	}
-	if (argc > i + 1)
-		return cli_usage(c, "%s: unexpected \"%s\"", what, argv[i + 1]);
-	if (argc > i) {
-		*name = argv[i];
-		return cli_ifname(c, "interface name", *name);
-	}
-	return EXIT_OK;
-}
-
-/**
  * link_del() - nsnet link del [dev] NAME
  * @c:		invocation
  * @argc:	argument count
@@ -226,7 +196,7 @@ static int link_del(struct cli *c, int argc, char **argv)
 	const char *name;
 	int rc;
 
-	if ((rc = dev_arg(c, argc, argv, "link del", &name)))
+	if ((rc = cli_dev_arg(c, argc, argv, "link del", &name)))
 		return rc;
 	if (!name)
 		return cli_usage(c, "link del: missing interface name");
@@ -269,31 +239,32 @@ static int link_show(struct cli *c, int argc, char **argv)
 	const char *name = NULL, *master = NULL;
 	struct linkmap m;
 	json_t *arr;
-	int i, rc, master_index = 0;
+	int i, rc, index = 0;
 
-	if (argc == 2 && !strcmp(argv[0], "master"))
+	if (argc && !strcmp(argv[0], "master")) {
+		if ((rc = cli_need(c, argc, argv, 0, "bridge name")))
+			return rc;
+		if (argc > 2)
+			return cli_usage(c, "link show: unexpected \"%s\"", argv[2]);
 		master = argv[1];
-	else if ((rc = dev_arg(c, argc, argv, "link show", &name)))
+		name = master;	/* it must exist, even without ports */
+	} else if ((rc = cli_dev_arg(c, argc, argv, "link show", &name))) {
 		return rc;
+	}
 	if ((rc = cli_links(c, &m)))
 		return rc;
-	for (i = 0; master && i < m.n; i++)
-		if (!strcmp(m.links[i].name, master))
-			master_index = m.links[i].ifindex;
+	if (name && (index = cli_find_dev(c, &m, name)) < 0) {
+		free(m.links);
+		return EXIT_USAGE;
+	}
 	arr = json_array();
 	for (i = 0; i < m.n; i++) {
-		if ((name && strcmp(m.links[i].name, name)) ||
-		    (master && m.links[i].master != master_index))
+		if (master ? m.links[i].master != index :
+			     name && m.links[i].ifindex != index)
 			continue;
 		json_array_append_new(arr, render_link(&m.links[i], &m));
 	}
 	free(m.links);
-	if ((name || master) && !json_array_size(arr)) {
-		json_decref(arr);
-		return cli_usage(c, "dev %s: no such interface%s%s",
-				 name ? name : master,
-				 c->ns ? " in netns " : "", c->ns ? c->ns : "");
-	}
 	return cli_emit(c, arr, text_link);
 }
 

@@ -23,16 +23,17 @@ static int neigh_show(struct cli *c, int argc, char **argv)
 	const char *dev = NULL;
 	struct linkmap m;
 	json_t *arr;
-	int i, n, rc;
+	int i, n, rc, index = 0;
 
-	if (argc == 2 && !strcmp(argv[0], "dev"))
-		dev = argv[1];
-	else if (argc)
+	if (argc && strcmp(argv[0], "dev"))
 		return cli_usage(c, "neigh show: unexpected \"%s\"", argv[0]);
-	if (dev && (rc = cli_ifname(c, "dev", dev)))
+	if ((rc = cli_dev_arg(c, argc, argv, "neigh show", &dev)) ||
+	    (rc = cli_links(c, &m)))
 		return rc;
-	if ((rc = cli_links(c, &m)))
-		return rc;
+	if (dev && (index = cli_find_dev(c, &m, dev)) < 0) {
+		free(m.links);
+		return EXIT_USAGE;
+	}
 	n = nsnet_neigh_list(c->ctx, c->ns, c->family, &ents);
 	if (n < 0) {
 		free(m.links);
@@ -40,9 +41,7 @@ static int neigh_show(struct cli *c, int argc, char **argv)
 	}
 	arr = json_array();
 	for (i = 0; i < n; i++) {
-		const struct nsnet_link *l = linkmap_find(&m, ents[i].ifindex);
-
-		if (dev && (!l || strcmp(l->name, dev)))
+		if (dev && ents[i].ifindex != index)
 			continue;
 		/* Like ip, hide NOARP entries (multicast mappings): they are
 		 * computed, not learned, and say nothing about neighbours. */

@@ -341,8 +341,10 @@ json_t *render_route(const struct nsnet_route *r, const struct linkmap *m)
 	if (r->oif)
 		json_object_set_new(o, "dev", json_string(
 			linkmap_name(m, r->oif, buf, sizeof(buf))));
-	json_object_set_new(o, "protocol", json_string(
-		protocol_name(r->protocol, buf, sizeof(buf))));
+	/* ip leaves out "boot", the protocol of routes added by hand */
+	if (r->protocol != RTPROT_BOOT)
+		json_object_set_new(o, "protocol", json_string(
+			protocol_name(r->protocol, buf, sizeof(buf))));
 	if (r->scope != RT_SCOPE_UNIVERSE)
 		json_object_set_new(o, "scope", json_string(
 			scope_name(r->scope, buf, sizeof(buf))));

@@ -30,20 +30,21 @@
 /**
  * run_dir_prepare() - make /run/netns exist and be a shared mount point
  * @ctx:	context
+ * @what:	the operation this is for ("netns add red"), for messages
  *
  * Return: 0, or -errno recorded in @ctx.
  */
-static int run_dir_prepare(struct nsnet_ctx *ctx)
+static int run_dir_prepare(struct nsnet_ctx *ctx, const char *what)
 {
 	int fd, err = 0;
 
 	if (mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
-		return nsnet_fail(ctx, -errno, "mkdir %s", NETNS_RUN_DIR);
+		return nsnet_fail(ctx, -errno, "%s: mkdir %s", what, NETNS_RUN_DIR);
 	fd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return nsnet_fail(ctx, -errno, "open %s", NETNS_RUN_DIR);
+		return nsnet_fail(ctx, -errno, "%s: open %s", what, NETNS_RUN_DIR);
 	if (flock(fd, LOCK_EX) < 0) {
-		err = nsnet_fail(ctx, -errno, "lock %s", NETNS_RUN_DIR);
+		err = nsnet_fail(ctx, -errno, "%s: lock %s", what, NETNS_RUN_DIR);
 		goto out;
 	}
 	/* Try to make it shared; EINVAL means it is not a mount point yet,
@@ -51,13 +52,14 @@ static int run_dir_prepare(struct nsnet_ctx *ctx)
 	if (mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL) == 0)
 		goto out;
 	if (errno != EINVAL) {
-		err = nsnet_fail(ctx, -errno, "make %s shared", NETNS_RUN_DIR);
+		err = nsnet_fail(ctx, -errno, "%s: make %s shared", what,
+				 NETNS_RUN_DIR);
 		goto out;
 	}
 	if (mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none", MS_BIND | MS_REC,
 		  NULL) < 0 ||
 	    mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL) < 0)
-		err = nsnet_fail(ctx, -errno, "mount %s", NETNS_RUN_DIR);
+		err = nsnet_fail(ctx, -errno, "%s: mount %s", what, NETNS_RUN_DIR);
 out:
 	close(fd);	/* also drops the lock */
 	return err;
@@ -118,8 +120,12 @@ int nsnet_netns_add(struct nsnet_ctx *ctx, const char *name)
 
 	nsnet_clear_err(ctx);
 	err = ns_path(ctx, name, path, sizeof(path));
-	if (!err)
-		err = run_dir_prepare(ctx);
+	if (!err) {
+		char what[sizeof(path) + 16];
+
+		snprintf(what, sizeof(what), "netns add %s", name);
+		err = run_dir_prepare(ctx, what);
+	}
 	if (!err)
 		err = create_file(ctx, path, name);
 	if (err)
@@ -153,7 +159,12 @@ int nsnet_netns_attach(struct nsnet_ctx *ctx, const char *name, pid_t pid)
 	if (pid <= 0 || access(src, F_OK) < 0)
 		return nsnet_fail_why(ctx, -ESRCH, true, "no such process",
 				      "pid %d", (int)pid);
-	err = run_dir_prepare(ctx);
+	{
+		char what[sizeof(path) + 16];
+
+		snprintf(what, sizeof(what), "netns attach %s", name);
+		err = run_dir_prepare(ctx, what);
+	}
 	if (!err)
 		err = create_file(ctx, path, name);
 	if (err)

@@ -81,7 +81,7 @@ static int sock_open_cb(void *arg)
 struct nl_sock *nl_sock_get(struct nsnet_ctx *ctx, const char *ns)
 {
 	struct nl_sock *s = NULL;
-	struct stat st;
+	struct stat st, self;
 	size_t i;
 	int fd, err;
 
@@ -114,7 +114,13 @@ struct nl_sock *nl_sock_get(struct nsnet_ctx *ctx, const char *ns)
 	memset(s, 0, sizeof(*s));
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
-	err = ns_call(fd, sock_open_cb, s);
+	/* Already there (the usual case for the host): no thread, and no
+	 * setns(), which would need privileges a plain `show` does not. */
+	if (stat("/proc/thread-self/ns/net", &self) == 0 &&
+	    self.st_ino == st.st_ino && self.st_dev == st.st_dev)
+		err = sock_open_here(s);
+	else
+		err = ns_call(fd, sock_open_cb, s);
 	if (err) {
 		nsnet_fail(ctx, err, "netlink socket in netns %s",
 			   ns_label(ns));

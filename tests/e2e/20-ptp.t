@@ -42,6 +42,25 @@ is "$(link_field blue veth-blue 'l["operstate"]')" UP "ip -n blue: veth-blue ope
 ok nsnet netns exec red ping -c1 -W1 192.168.15.2
 ok can_ping blue 192.168.15.1
 
+# --- IPv6 on the same cable: addresses, a real ping6, a route
+# no_tentative NS - no address of NS is still in duplicate address detection
+no_tentative() { ! ip -n "$1" -6 addr show tentative | grep -q inet6; }
+ok nsnet -n red addr add fd00:15::1/64 dev veth-red
+ok nsnet -n blue addr add fd00:15::2/64 dev veth-blue
+like "$(ip -n red -j -6 addr show dev veth-red |
+	jpy '[a["local"] + "/" + str(a["prefixlen"]) for l in d for a in l["addr_info"]]')" \
+	'fd00:15::1/64' "ip -n red: veth-red has fd00:15::1/64"
+ok -m "duplicate address detection done" wait_for no_tentative red
+ok -m "... in blue too" wait_for no_tentative blue
+ok can_ping red fd00:15::2
+ok nsnet -n red route add fd00:99::/64 via fd00:15::2
+is "$(ip -n red -6 -j route show fd00:99::/64 | jpy '[r["gateway"] + " " + r["dev"] for r in d]')" \
+	"fd00:15::2 veth-red" "ip -n red -6 route: fd00:99::/64 via fd00:15::2 dev veth-red"
+ok nsnet -n red route del fd00:99::/64 via fd00:15::2
+is "$(ip -n red -6 -j route show fd00:99::/64 | jpy 'len(d)')" 0 "... and deleted"
+ok nsnet -n red addr del fd00:15::1/64 dev veth-red
+unlike "$(ip -n red -6 addr show dev veth-red)" 'fd00:15::1' "ip -n red: fd00:15::1 deleted"
+
 # --- the ARP table: red learned blue's MAC
 blue_mac=$(link_field blue veth-blue 'l["address"]')
 out=$(nsnet -n red neigh show)

@@ -46,6 +46,16 @@ pid=$(pgrep -f '^sleep 4402$')
 is "$(ip netns identify "$pid")" ipns "ip identifies a process nsnet started"
 like "$(ip netns pids ipns)" "(^|"$'\n'")$pid(\$|"$'\n'")" "ip netns pids ipns lists it"
 
+# --- a veth into a running process's namespace, by PID (a "container")
+unshare -n sleep 4403 &
+cpid=$!
+ok -m "unshare -n sleep started" wait_for in_other_netns "$cpid"
+ok nsnet link add veth-host type veth peer name veth-cont
+ok nsnet link set veth-cont netns "$cpid"
+ok -m "nsenter sees veth-cont in the process's namespace" \
+	nsenter -t "$cpid" -n ip link show dev veth-cont
+nok -m "veth-cont left the host" ip link show dev veth-cont
+
 # --- delete with the other tool
 ok ip netns del nsns
 ok test ! -e /run/netns/nsns
