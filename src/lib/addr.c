@@ -31,9 +31,6 @@ static size_t addr_bytes(int family)
  * @a:		the address and prefix length
  * @type:	RTM_NEWADDR or RTM_DELADDR
  *
- * Like `ip addr add`, IFA_LOCAL and IFA_ADDRESS are both the address (no
- * peer), and addresses in 127.0.0.0/8 get host scope.
- *
  * Return: 0, or -errno.
  */
 static int addr_change(struct nsnet_ctx *ctx, const char *ns, const char *dev,
@@ -41,8 +38,6 @@ static int addr_change(struct nsnet_ctx *ctx, const char *ns, const char *dev,
 {
 	const char *verb = type == RTM_NEWADDR ? "add" : "del";
 	struct nl_req r = { 0 };
-	struct ifaddrmsg *ifa;
-	struct nlmsghdr *nlh;
 	char extack[256], text[64];
 	struct nl_sock *s;
 	int index, err;
@@ -59,18 +54,7 @@ static int addr_change(struct nsnet_ctx *ctx, const char *ns, const char *dev,
 	index = link_index(ctx, s, ns, dev);
 	if (index < 0)
 		return index;
-	nlh = nl_req_add(&r, type,
-			 type == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_EXCL : 0,
-			 sizeof(*ifa), (void **)&ifa);
-	if (nlh) {
-		ifa->ifa_family = (unsigned char)a->family;
-		ifa->ifa_prefixlen = (unsigned char)a->len;
-		ifa->ifa_index = (unsigned int)index;
-		if (a->family == AF_INET && a->addr[0] == 127)
-			ifa->ifa_scope = RT_SCOPE_HOST;
-		mnl_attr_put(nlh, IFA_LOCAL, addr_bytes(a->family), a->addr);
-		mnl_attr_put(nlh, IFA_ADDRESS, addr_bytes(a->family), a->addr);
-	}
+	msg_addr(&r, type, index, a);
 	err = nl_send(ctx, s, &r, NULL, NULL, extack, sizeof(extack));
 	nl_req_free(&r);
 	if (err == -EADDRNOTAVAIL && type == RTM_DELADDR)

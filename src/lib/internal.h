@@ -103,6 +103,7 @@ void vec_sort(struct vec *v, int (*cmp)(const void *, const void *));
  * @cur:	message being built, not yet counted in @len
  * @count:	number of messages, @cur included
  * @oom:	an allocation failed while building
+ * @nest:	open nest of the message being built (msg_link_new())
  */
 struct nl_req {
 	char *buf;
@@ -111,6 +112,7 @@ struct nl_req {
 	struct nlmsghdr *cur;
 	unsigned int count;
 	bool oom;
+	struct nlattr *nest[1];
 };
 
 struct nl_sock *nl_sock_get(struct nsnet_ctx *ctx, const char *ns);
@@ -132,6 +134,57 @@ int nl_dump(struct nsnet_ctx *ctx, struct nl_sock *s, uint16_t type,
 
 int nl_fail(struct nsnet_ctx *ctx, int err, const char *extack,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* ---- request builders (msg.c) ---- */
+/**
+ * struct msg_link_attrs - attributes of a link at creation
+ * @group:	device group, 0 for the default
+ * @master:	ifindex of the bridge to enslave to, 0 for none
+ * @up:		create it up (not possible for a veth end in another netns)
+ * @nsfd:	namespace to create it in, -1 for the socket's
+ */
+struct msg_link_attrs {
+	unsigned int group;
+	int master;
+	bool up;
+	int nsfd;
+};
+
+/**
+ * struct msg_link_set - changes to an existing link; zero means "keep"
+ * @up:		1 up, -1 down, 0 keep
+ * @nsfd:	move to this namespace, -1 to stay
+ * @name:	new name
+ * @mtu:	new MTU
+ * @set_master:	change the master to @master (0: release)
+ * @master:	ifindex of the new master
+ * @alias:	new IFLA_IFALIAS
+ * @no_ipv6_ll:	switch IPv6 link-local address generation off
+ */
+struct msg_link_set {
+	int up;
+	int nsfd;
+	const char *name;
+	unsigned int mtu;
+	bool set_master;
+	int master;
+	const char *alias;
+	bool no_ipv6_ll;
+};
+
+struct nlmsghdr *msg_link_new(struct nl_req *r, const char *name,
+			      const char *kind, const struct msg_link_attrs *a);
+void msg_link_new_end(struct nl_req *r, struct nlmsghdr *nlh);
+void msg_veth_new(struct nl_req *r, const char *name,
+		  const struct msg_link_attrs *a, const char *peer,
+		  const struct msg_link_attrs *pa);
+void msg_link_set(struct nl_req *r, int ifindex, const char *name,
+		  const struct msg_link_set *c);
+void msg_link_del(struct nl_req *r, int ifindex, unsigned int group);
+void msg_addr(struct nl_req *r, uint16_t type, int ifindex,
+	      const struct nsnet_prefix *a);
+void msg_route(struct nl_req *r, uint16_t type, const struct nsnet_prefix *dst,
+	       const struct nsnet_prefix *via, int oif);
 
 /* ---- shared link helpers (link.c) ---- */
 int link_index(struct nsnet_ctx *ctx, struct nl_sock *s, const char *ns,

@@ -151,10 +151,7 @@ int nsnet_link_add_veth(struct nsnet_ctx *ctx, const char *ns,
 			const char *name, const char *name_ns,
 			const char *peer, const char *peer_ns)
 {
-	struct nlattr *linkinfo, *data, *peerattr;
 	struct nl_req r = { 0 };
-	struct ifinfomsg *ifi, *pifi;
-	struct nlmsghdr *nlh;
 	char extack[256];
 	struct nl_sock *s;
 	int fds[2], err;
@@ -171,25 +168,11 @@ int nsnet_link_add_veth(struct nsnet_ctx *ctx, const char *ns,
 	err = open_targets(ctx, name_ns, peer_ns, fds);
 	if (err)
 		return err;
-	nlh = nl_req_add(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
-			 sizeof(*ifi), (void **)&ifi);
-	if (nlh) {
-		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-		if (fds[0] >= 0)
-			mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)fds[0]);
-		linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
-		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-		peerattr = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
-		pifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*pifi));
-		pifi->ifi_family = AF_UNSPEC;
-		if (peer)
-			mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
-		if (fds[1] >= 0)
-			mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)fds[1]);
-		mnl_attr_nest_end(nlh, peerattr);
-		mnl_attr_nest_end(nlh, data);
-		mnl_attr_nest_end(nlh, linkinfo);
+	{
+		struct msg_link_attrs a = { .nsfd = fds[0] };
+		struct msg_link_attrs pa = { .nsfd = fds[1] };
+
+		msg_veth_new(&r, name, &a, peer, &pa);
 	}
 	err = nl_send(ctx, s, &r, NULL, NULL, extack, sizeof(extack));
 	nl_req_free(&r);
@@ -215,9 +198,6 @@ int nsnet_link_add_bridge(struct nsnet_ctx *ctx, const char *ns,
 			  const char *name)
 {
 	struct nl_req r = { 0 };
-	struct ifinfomsg *ifi;
-	struct nlmsghdr *nlh;
-	struct nlattr *linkinfo;
 	char extack[256];
 	struct nl_sock *s;
 	int err;
@@ -229,13 +209,12 @@ int nsnet_link_add_bridge(struct nsnet_ctx *ctx, const char *ns,
 	s = nl_sock_get(ctx, ns);
 	if (!s)
 		return -ENOENT;
-	nlh = nl_req_add(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
-			 sizeof(*ifi), (void **)&ifi);
-	if (nlh) {
-		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-		linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
-		mnl_attr_nest_end(nlh, linkinfo);
+	{
+		struct msg_link_attrs a = { .nsfd = -1 };
+		struct nlmsghdr *nlh = msg_link_new(&r, name, "bridge", &a);
+
+		if (nlh)
+			msg_link_new_end(&r, nlh);
 	}
 	err = nl_send(ctx, s, &r, NULL, NULL, extack, sizeof(extack));
 	nl_req_free(&r);
@@ -256,8 +235,6 @@ int nsnet_link_add_bridge(struct nsnet_ctx *ctx, const char *ns,
 int nsnet_link_del(struct nsnet_ctx *ctx, const char *ns, const char *name)
 {
 	struct nl_req r = { 0 };
-	struct ifinfomsg *ifi;
-	struct nlmsghdr *nlh;
 	char extack[256];
 	struct nl_sock *s;
 	int index, err;
@@ -269,9 +246,7 @@ int nsnet_link_del(struct nsnet_ctx *ctx, const char *ns, const char *name)
 	index = link_index(ctx, s, ns, name);
 	if (index < 0)
 		return index;
-	nlh = nl_req_add(&r, RTM_DELLINK, 0, sizeof(*ifi), (void **)&ifi);
-	if (nlh)
-		ifi->ifi_index = index;
+	msg_link_del(&r, index, 0);
 	err = nl_send(ctx, s, &r, NULL, NULL, extack, sizeof(extack));
 	nl_req_free(&r);
 	if (err)
@@ -295,8 +270,6 @@ int nsnet_link_set(struct nsnet_ctx *ctx, const char *ns, const char *name,
 		   const struct nsnet_link_change *c)
 {
 	struct nl_req r = { 0 };
-	struct ifinfomsg *ifi;
-	struct nlmsghdr *nlh;
 	char extack[256];
 	struct nl_sock *s;
 	int index, master = 0, nsfd = -1, err;
@@ -320,21 +293,14 @@ int nsnet_link_set(struct nsnet_ctx *ctx, const char *ns, const char *name,
 		if (nsfd < 0)
 			return nsfd;
 	}
-	nlh = nl_req_add(&r, RTM_NEWLINK, 0, sizeof(*ifi), (void **)&ifi);
-	if (nlh) {
-		ifi->ifi_index = index;
-		if (c->up) {
-			ifi->ifi_change = IFF_UP;
-			ifi->ifi_flags = c->up > 0 ? IFF_UP : 0;
-		}
-		if (nsfd >= 0)
-			mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)nsfd);
-		if (c->name)
-			mnl_attr_put_strz(nlh, IFLA_IFNAME, c->name);
-		if (c->mtu)
-			mnl_attr_put_u32(nlh, IFLA_MTU, c->mtu);
-		if (c->master || c->nomaster)
-			mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+	{
+		struct msg_link_set m = {
+			.up = c->up, .nsfd = nsfd, .name = c->name,
+			.mtu = c->mtu, .set_master = c->master || c->nomaster,
+			.master = master,
+		};
+
+		msg_link_set(&r, index, NULL, &m);
 	}
 	err = nl_send(ctx, s, &r, NULL, NULL, extack, sizeof(extack));
 	nl_req_free(&r);

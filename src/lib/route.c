@@ -76,22 +76,15 @@ static int route_check(struct nsnet_ctx *ctx, const struct nsnet_route_spec *sp,
  * @sp:		the route
  * @type:	RTM_NEWROUTE or RTM_DELROUTE
  *
- * As `ip route add` does: protocol boot, scope link for a route with only a
- * device, universe otherwise. A delete uses scope "nowhere" so it matches
- * whatever scope the route was added with.
- *
  * Return: 0, or -errno.
  */
 static int route_change(struct nsnet_ctx *ctx, const char *ns,
 			const struct nsnet_route_spec *sp, uint16_t type)
 {
 	const char *verb = type == RTM_NEWROUTE ? "add" : "del";
-	size_t n = sp->dst.family == AF_INET ? 4 : 16;
 	struct nl_req r = { 0 };
 	char extack[256], text[160];
-	struct nlmsghdr *nlh;
 	struct nl_sock *s;
-	struct rtmsg *rtm;
 	int oif = 0, err;
 
 	nsnet_clear_err(ctx);
@@ -107,27 +100,7 @@ static int route_change(struct nsnet_ctx *ctx, const char *ns,
 		if (oif < 0)
 			return oif;
 	}
-	nlh = nl_req_add(&r, type,
-			 type == RTM_NEWROUTE ? NLM_F_CREATE | NLM_F_EXCL : 0,
-			 sizeof(*rtm), (void **)&rtm);
-	if (nlh) {
-		rtm->rtm_family = (unsigned char)sp->dst.family;
-		rtm->rtm_dst_len = (unsigned char)sp->dst.len;
-		rtm->rtm_table = RT_TABLE_MAIN;
-		rtm->rtm_scope = RT_SCOPE_NOWHERE;
-		if (type == RTM_NEWROUTE) {
-			rtm->rtm_protocol = RTPROT_BOOT;
-			rtm->rtm_type = RTN_UNICAST;
-			rtm->rtm_scope = sp->via || sp->dst.family == AF_INET6 ?
-					 RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
-		}
-		if (sp->dst.len)
-			mnl_attr_put(nlh, RTA_DST, n, sp->dst.addr);
-		if (sp->via)
-			mnl_attr_put(nlh, RTA_GATEWAY, n, sp->via->addr);
-		if (oif)
-			mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)oif);
-	}
+	msg_route(&r, type, &sp->dst, sp->via, oif);
 	err = nl_send(ctx, s, &r, NULL, NULL, extack, sizeof(extack));
 	nl_req_free(&r);
 	if (err == -ESRCH && type == RTM_DELROUTE)

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * lab.h - the desired state read from a lab file (nsnet-lab(5))
+ *
+ * Every value remembers where in the file it came from, so every error can
+ * point at the input. The model is plain data: arrays owned by struct lab,
+ * released by lab_free().
+ */
+#ifndef NSNET_LAB_H
+#define NSNET_LAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "nsnet/nsnet.h"
+
+/** LAB_NAME_MAX - longest lab name: it goes into "nsnet:<lab>" link aliases */
+#define LAB_NAME_MAX 32
+
+/**
+ * struct lab_pos - where a value is in the lab file (1-based)
+ * @line:	line
+ * @col:	column
+ */
+struct lab_pos {
+	unsigned int line;
+	unsigned int col;
+};
+
+/**
+ * struct lab_network - a switch (`networks:` entry)
+ * @name:	bridge name, used as written on the host
+ * @pos:	position of the key
+ * @subnet:	the network's prefix, valid if @has_subnet
+ * @has_subnet:	whether `subnet:` was given
+ * @subnet_pos:	its position
+ * @gateway:	the host's address on the switch (with @subnet's length)
+ * @has_gateway: whether `gateway:` was given (else the host is not attached)
+ * @gateway_pos: its position
+ */
+struct lab_network {
+	char name[NSNET_IFNAMSIZ];
+	struct lab_pos pos;
+	struct nsnet_prefix subnet;
+	bool has_subnet;
+	struct lab_pos subnet_pos;
+	struct nsnet_prefix gateway;
+	bool has_gateway;
+	struct lab_pos gateway_pos;
+};
+
+/** enum lab_addr_kind - what `address:` says */
+enum lab_addr_kind {
+	LAB_ADDR_NONE,		/* no address: key absent */
+	LAB_ADDR_STATIC,	/* a CIDR */
+	LAB_ADDR_AUTO,		/* `auto`: next free address of the subnet */
+};
+
+/**
+ * struct lab_iface - a node's interface on a network (`interfaces:` entry)
+ * @name:	interface name inside the node's namespace
+ * @pos:	position of the key
+ * @network:	index into lab->networks
+ * @network_pos: position of `network:`
+ * @addr_kind:	none, static or auto
+ * @addr:	the static address with its prefix length
+ * @addr_pos:	position of `address:`
+ * @peer:	host-side name from `peer:`, "" to derive one
+ * @peer_pos:	position of `peer:`
+ */
+struct lab_iface {
+	char name[NSNET_IFNAMSIZ];
+	struct lab_pos pos;
+	size_t network;
+	struct lab_pos network_pos;
+	enum lab_addr_kind addr_kind;
+	struct nsnet_prefix addr;
+	struct lab_pos addr_pos;
+	char peer[NSNET_IFNAMSIZ];
+	struct lab_pos peer_pos;
+};
+
+/**
+ * struct lab_route - one `routes:` entry, in ip's words
+ * @text:	as written ("default via 192.168.15.5")
+ * @pos:	its position
+ * @dst:	destination (len 0: default)
+ * @via:	gateway, valid if @has_via
+ * @has_via:	whether "via" was given
+ * @dev:	"dev IF" (an interface of the node), "" if not given
+ */
+struct lab_route {
+	char text[128];
+	struct lab_pos pos;
+	struct nsnet_prefix dst;
+	struct nsnet_prefix via;
+	bool has_via;
+	char dev[NSNET_IFNAMSIZ];
+};
+
+/**
+ * struct lab_node - a node: one named network namespace
+ * @name:	the namespace's name, used as written
+ * @pos:	position of the key
+ * @ifaces:	its switch interfaces
+ * @n_ifaces:	count
+ * @routes:	its routes
+ * @n_routes:	count
+ */
+struct lab_node {
+	char name[NSNET_NSNAMSIZ];
+	struct lab_pos pos;
+	struct lab_iface *ifaces;
+	size_t n_ifaces;
+	struct lab_route *routes;
+	size_t n_routes;
+};
+
+/**
+ * struct lab_end - one end of a direct cable
+ * @node:	index into lab->nodes
+ * @ifname:	interface name in that node
+ * @pos:	position of the "node:ifname" value
+ * @addr:	address, valid if @has_addr
+ * @has_addr:	whether `addresses:` gave one for this end
+ * @addr_pos:	its position
+ */
+struct lab_end {
+	size_t node;
+	char ifname[NSNET_IFNAMSIZ];
+	struct lab_pos pos;
+	struct nsnet_prefix addr;
+	bool has_addr;
+	struct lab_pos addr_pos;
+};
+
+/**
+ * struct lab_link - a direct cable between two nodes (`links:` entry)
+ * @end:	its two ends, a and b
+ * @pos:	position of the entry
+ */
+struct lab_link {
+	struct lab_end end[2];
+	struct lab_pos pos;
+};
+
+/**
+ * struct lab - a whole lab file
+ * @file:	path as given, for messages
+ * @name:	`lab:`
+ * @name_pos:	its position
+ * @networks:	switches
+ * @n_networks:	count
+ * @nodes:	nodes
+ * @n_nodes:	count
+ * @links:	direct cables
+ * @n_links:	count
+ */
+struct lab {
+	char *file;
+	char name[LAB_NAME_MAX + 1];
+	struct lab_pos name_pos;
+	struct lab_network *networks;
+	size_t n_networks;
+	struct lab_node *nodes;
+	size_t n_nodes;
+	struct lab_link *links;
+	size_t n_links;
+};
+
+/**
+ * struct lab_diag - one problem found in a lab file
+ * @pos:	where (line 0: the file as a whole)
+ * @msg:	what is wrong, naming the value
+ */
+struct lab_diag {
+	struct lab_pos pos;
+	char msg[256];
+};
+
+/**
+ * struct lab_diags - every problem found, reported together
+ * @file:	the file they are about
+ * @items:	the problems, in the order found
+ * @n:		count
+ * @cap:	allocated
+ */
+struct lab_diags {
+	const char *file;
+	struct lab_diag *items;
+	size_t n;
+	size_t cap;
+};
+
+void lab_diag_add(struct lab_diags *d, struct lab_pos pos, const char *fmt,
+		  ...) __attribute__((format(printf, 3, 4)));
+void lab_diags_free(struct lab_diags *d);
+
+/* lab_yaml.c: parse a file; every problem goes to @d. */
+int lab_parse_file(const char *path, struct lab **out, struct lab_diags *d);
+int lab_parse_buffer(const char *file, const char *buf, size_t len,
+		     struct lab **out, struct lab_diags *d);
+void lab_free(struct lab *lab);
+
+/* lab_check.c: checks that need nothing but the file (names, CIDRs,
+ * references, overlaps and duplicates within the lab). */
+int lab_check(const struct lab *lab, struct lab_diags *d);
+
+/* The host-side name of a node's switch interface: `peer:` if given, else
+ * "<node>-<iface>", shortened with a hash to 15 bytes when longer. */
+void lab_host_ifname(const struct lab_node *node, const struct lab_iface *ifc,
+		     char out[NSNET_IFNAMSIZ]);
+
+#endif /* NSNET_LAB_H */
