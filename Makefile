@@ -12,7 +12,7 @@ VERSION   := 0.1.0
 
 CC        ?= cc
 B         ?= build
-PKGS      := libmnl jansson
+PKGS      := libmnl jansson yaml-0.1
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -372,6 +372,108 @@ struct nsnet_neigh {
 int nsnet_neigh_list(struct nsnet_ctx *ctx, const char *ns, int family,
 		     struct nsnet_neigh **out);
 
+/* ------------------------------------------------------------------- labs */
+
+/**
+ * typedef nsnet_op_cb - told about each operation of a lab run
+ * @data:	caller's pointer
+ * @op:		one line describing it ("+ netns red", "- link x")
+ * @i:		its number, from 0
+ * @n:		how many there are
+ *
+ * Called before each operation is applied (for `plan`: instead of it), so
+ * a caller can print a plan or show progress.
+ */
+typedef void (*nsnet_op_cb)(void *data, const char *op, size_t i, size_t n);
+
+/* Flags for nsnet_lab_up() */
+#define NSNET_LAB_PLAN	0x1	/* only report what up would do */
+
+/**
+ * nsnet_lab_up() - build a lab from a file, or converge it to the file
+ * @ctx:	context
+ * @file:	lab file (nsnet-lab(5))
+ * @flags:	NSNET_LAB_* flags
+ * @cb:		told about each operation, may be NULL
+ * @data:	passed to @cb
+ *
+ * Validates everything first (all problems at once, see nsnet_diag()),
+ * then plans against what exists and applies only the difference: an
+ * unchanged lab is left untouched. Changes are serialized by a lock; a
+ * failure undoes what this run created.
+ *
+ * Return: 0; -EINVAL with diagnostics for an invalid file or a conflict;
+ * other -errno when an operation failed (and was rolled back).
+ */
+int nsnet_lab_up(struct nsnet_ctx *ctx, const char *file, unsigned int flags,
+		 nsnet_op_cb cb, void *data);
+
+/**
+ * nsnet_lab_down() - remove everything a lab owns
+ * @ctx:	context
+ * @lab:	lab name, or the path of its lab file
+ * @cb:		told about each operation, may be NULL
+ * @data:	passed to @cb
+ *
+ * Finds the lab's objects by their tags even without recorded state.
+ * Succeeds when the lab is already gone.
+ *
+ * Return: 0, or -errno.
+ */
+int nsnet_lab_down(struct nsnet_ctx *ctx, const char *lab, nsnet_op_cb cb,
+		   void *data);
+
+/* Problems found by the last nsnet_lab_up(): "FILE:LINE:COL: message". */
+size_t nsnet_diag_count(const struct nsnet_ctx *ctx);
+const char *nsnet_diag(const struct nsnet_ctx *ctx, size_t i);
+
+/**
+ * struct nsnet_lab_info - one lab that is up
+ * @name:	lab name
+ * @file:	the lab file it was brought up from
+ * @nodes:	number of nodes
+ * @networks:	number of networks
+ */
+struct nsnet_lab_info {
+	char name[NSNET_NSNAMSIZ];
+	char file[1024];
+	unsigned int nodes;
+	unsigned int networks;
+};
+
+/* Return: the number of labs in *@out (sorted by name), or -errno. */
+int nsnet_lab_list(struct nsnet_ctx *ctx, struct nsnet_lab_info **out);
+
+/**
+ * struct nsnet_lab_if - one interface of a lab's node, as it is now
+ * @node:	the node (namespace)
+ * @ifname:	interface name in the node
+ * @peer:	its veth peer: host interface name, or "NODE:IF" for a cable
+ * @master:	the bridge the host end is on, "" for none
+ * @operstate:	IF_OPER_* state
+ * @flags:	IFF_* flags
+ * @n_addrs:	addresses used in @addrs
+ * @addrs:	addresses (IPv6 link-local ones left out)
+ */
+struct nsnet_lab_if {
+	char node[NSNET_NSNAMSIZ];
+	char ifname[NSNET_IFNAMSIZ];
+	char peer[NSNET_NSNAMSIZ + NSNET_IFNAMSIZ];
+	char master[NSNET_IFNAMSIZ];
+	unsigned int operstate;
+	unsigned int flags;
+	unsigned int n_addrs;
+	struct nsnet_prefix addrs[8];
+};
+
+/* Interfaces of a lab's nodes, by node then ifindex. Return: count or -errno;
+ * -ENOENT (an input error) when no such lab is up. */
+int nsnet_lab_status(struct nsnet_ctx *ctx, const char *lab,
+		     struct nsnet_lab_if **out);
+
+/* Test hook: make the lab run's operation number @n (1-based) fail. */
+void nsnet_ctx_set_fail_at(struct nsnet_ctx *ctx, unsigned int n);
+
 #ifdef __cplusplus
 }
 #endif

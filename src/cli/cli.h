@@ -26,6 +26,7 @@
  * @json:	-j: print JSON
  * @pretty:	-p: indent JSON
  * @family:	-4 / -6, or 0
+ * @verbose:	-v: list each operation of up/down
  * @out:	where results go (stdout; a memory stream in unit tests)
  * @err:	where errors go (stderr)
  */
@@ -35,6 +36,7 @@ struct cli {
 	bool json;
 	bool pretty;
 	int family;
+	bool verbose;
 	FILE *out;
 	FILE *err;
 };
@@ -75,6 +77,7 @@ struct cli_object {
 
 extern const struct cli_object cli_netns, cli_link, cli_addr, cli_route,
 	cli_neigh;
+extern const struct cli_cmd cli_lab_cmds[];
 
 /* args.c: errors and argument helpers */
 int cli_usage(struct cli *c, const char *fmt, ...)
@@ -145,5 +148,8 @@ void text_addr(struct cli *c, json_t *link);
 void text_route(struct cli *c, json_t *route);
 void text_neigh(struct cli *c, json_t *neigh);
 void text_netns(struct cli *c, json_t *netns);
+json_t *render_lab_if(const struct nsnet_lab_if *e);
+void text_lab(struct cli *c, json_t *lab);
+void text_lab_status(struct cli *c, json_t *status);
 
 #endif /* NSNET_CLI_H */

@@ -86,16 +86,26 @@ void cli_help(struct cli *c, FILE *f, const struct cli_object *only)
 {
 	const struct cli_object *const *o;
 
+	const struct cli_cmd *cmd;
+	char left[128];
+
 	fputs("Usage: nsnet [-n NS] [-j [-p]] [-4|-6] OBJECT [VERB [ARGS...]]\n"
+	      "       nsnet [-j] [-v] up|down|plan|status|labs [ARGS...]\n"
 	      "       nsnet help [OBJECT]\n"
 	      "\n"
 	      "  -n NS   act inside the named network namespace NS\n"
 	      "  -j      print JSON with iproute2's key names (-p: indented)\n"
-	      "  -4, -6  IPv4 or IPv6 only (route show defaults to IPv4)\n",
+	      "  -4, -6  IPv4 or IPv6 only (route show defaults to IPv4)\n"
+	      "  -v      list each operation of up and down\n",
 	      f);
 	if (only) {
 		help_object(f, only);
 		return;
+	}
+	fputs("\nlabs: declarative labs from a lab file (nsnet-lab(5))\n", f);
+	for (cmd = cli_lab_cmds; cmd->name; cmd++) {
+		snprintf(left, sizeof(left), "%s %s", cmd->name, cmd->usage);
+		fprintf(f, "  nsnet %-52s %s\n", left, cmd->summary);
 	}
 	for (o = objects; *o; o++)
 		help_object(f, *o);
@@ -145,6 +155,7 @@ static int run_object(struct cli *c, const struct cli_object *o, int argc,
 int cli_main(struct cli *c, int argc, char **argv)
 {
 	const struct cli_object *o;
+	const struct cli_cmd *lc;
 	int i;
 
 	for (i = 0; i < argc && argv[i][0] == '-'; i++) {
@@ -161,6 +172,8 @@ int cli_main(struct cli *c, int argc, char **argv)
 			c->json = true;
 		} else if (!strcmp(opt, "-p") || !strcmp(opt, "-pretty")) {
 			c->pretty = true;
+		} else if (!strcmp(opt, "-v") || !strcmp(opt, "-verbose")) {
+			c->verbose = true;
 		} else if (!strcmp(opt, "-4")) {
 			c->family = AF_INET;
 		} else if (!strcmp(opt, "-6")) {
@@ -189,6 +202,13 @@ int cli_main(struct cli *c, int argc, char **argv)
 		cli_help(c, c->out, o);
 		return EXIT_OK;
 	}
+	for (lc = cli_lab_cmds; lc->name; lc++)
+		if (!strcmp(lc->name, argv[i])) {
+			if (c->ns)
+				return cli_usage(c, "-n %s: does not apply to \"%s\"",
+						 c->ns, lc->name);
+			return lc->run(c, argc - i - 1, argv + i + 1);
+		}
 	o = find_object(argv[i]);
 	if (!o)
 		return cli_usage(c, "object \"%s\": unknown, try \"nsnet --help\"",

@@ -580,3 +580,66 @@ void text_netns(struct cli *c, json_t *n)
 		fputs(" (stale: nothing mounted, remove with netns del)", c->out);
 	fputc('\n', c->out);
 }
+
+/**
+ * render_lab_if() - one interface of a lab's node
+ * @e:		the interface
+ *
+ * Return: a new JSON object.
+ */
+json_t *render_lab_if(const struct nsnet_lab_if *e)
+{
+	json_t *o = json_object(), *addrs = json_array();
+	char buf[64];
+	unsigned int i;
+
+	json_object_set_new(o, "node", json_string(e->node));
+	json_object_set_new(o, "ifname", json_string(e->ifname));
+	json_object_set_new(o, "peer", json_string(e->peer));
+	if (*e->master)
+		json_object_set_new(o, "master", json_string(e->master));
+	json_object_set_new(o, "operstate",
+			    json_string(operstate_name(e->operstate)));
+	for (i = 0; i < e->n_addrs; i++)
+		json_array_append_new(addrs, json_string(nsnet_prefix_format(
+			&e->addrs[i], true, buf, sizeof(buf))));
+	json_object_set_new(o, "addresses", addrs);
+	return o;
+}
+
+/**
+ * text_lab() - one line of `nsnet labs`
+ * @c:		invocation
+ * @l:		{"lab", "nodes", "networks", "file"}
+ */
+void text_lab(struct cli *c, json_t *l)
+{
+	fprintf(c->out, "%-20s %6lld %9lld  %s\n", jstr(l, "lab"),
+		json_integer_value(json_object_get(l, "nodes")),
+		json_integer_value(json_object_get(l, "networks")),
+		jstr(l, "file"));
+}
+
+/**
+ * text_lab_status() - a lab's interfaces as a table
+ * @c:		invocation
+ * @s:		{"lab", "interfaces": [...]}
+ */
+void text_lab_status(struct cli *c, json_t *s)
+{
+	json_t *e, *a;
+	size_t i, j;
+
+	fprintf(c->out, "lab %s\n", jstr(s, "lab"));
+	fprintf(c->out, "  %-12s %-15s %-22s %-15s %-8s %s\n", "NODE",
+		"INTERFACE", "PEER", "SWITCH", "STATE", "ADDRESSES");
+	json_array_foreach(json_object_get(s, "interfaces"), i, e) {
+		fprintf(c->out, "  %-12s %-15s %-22s %-15s %-8s", jstr(e, "node"),
+			jstr(e, "ifname"), jstr(e, "peer"),
+			*jstr(e, "master") ? jstr(e, "master") : "-",
+			jstr(e, "operstate"));
+		json_array_foreach(json_object_get(e, "addresses"), j, a)
+			fprintf(c->out, " %s", json_string_value(a));
+		fputc('\n', c->out);
+	}
+}

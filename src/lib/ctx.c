@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "engine.h"
 
 /**
  * nsnet_ctx_new() - create a context bound to the caller's network namespace
@@ -49,6 +49,7 @@ void nsnet_ctx_free(struct nsnet_ctx *ctx)
 	if (!ctx)
 		return;
 	nl_socks_close(ctx);
+	diags_clear(ctx);
 	close(ctx->host_fd);
 	free(ctx->rbuf);
 	free(ctx);

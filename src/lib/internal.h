@@ -30,6 +30,7 @@
  * @nl:		the socket; it stays bound to that namespace for its lifetime
  * @portid:	our netlink port id
  * @seq:	last sequence number used
+ * @used:	when it was last handed out (the context's tick), for eviction
  */
 struct nl_sock {
 	dev_t dev;
@@ -37,7 +38,11 @@ struct nl_sock {
 	struct mnl_socket *nl;
 	unsigned int portid;
 	uint32_t seq;
+	uint64_t used;
 };
+
+/* At most this many cached sockets: beyond, the least recently used goes. */
+#define SOCK_CACHE_MAX 256
 
 /**
  * struct nsnet_ctx - all of the library's state (there are no globals)
@@ -45,18 +50,26 @@ struct nl_sock {
  * @socks:	one cached netlink socket per namespace used so far
  * @nsocks:	entries used in @socks
  * @capsocks:	entries allocated in @socks
+ * @tick:	counter stamping socket use
  * @rbuf:	receive buffer shared by all exchanges
  * @err:	text of the last failure
  * @err_input:	the last failure was caused by the caller's input
+ * @diags:	problems found in a lab file, "FILE:LINE:COL: message"
+ * @n_diags:	count
+ * @fail_at:	test hook: lab operation number to fail, 0 for none
  */
 struct nsnet_ctx {
 	int host_fd;
 	struct nl_sock *socks;
 	size_t nsocks;
 	size_t capsocks;
+	uint64_t tick;
 	char *rbuf;
 	char err[768];
 	bool err_input;
+	char **diags;
+	size_t n_diags;
+	unsigned int fail_at;
 };
 
 /* ---- errors (ctx.c) ---- */
@@ -160,6 +173,7 @@ struct msg_link_attrs {
  * @master:	ifindex of the new master
  * @alias:	new IFLA_IFALIAS
  * @no_ipv6_ll:	switch IPv6 link-local address generation off
+ * @promote_secondaries: keep the other addresses when the first one goes
  */
 struct msg_link_set {
 	int up;
@@ -170,6 +184,7 @@ struct msg_link_set {
 	int master;
 	const char *alias;
 	bool no_ipv6_ll;
+	bool promote_secondaries;
 };
 
 struct nlmsghdr *msg_link_new(struct nl_req *r, const char *name,

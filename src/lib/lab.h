@@ -17,6 +17,9 @@
 /** LAB_NAME_MAX - longest lab name: it goes into "nsnet:<lab>" link aliases */
 #define LAB_NAME_MAX 32
 
+/** LAB_NONE - an index (network, node) whose name is not defined in the lab */
+#define LAB_NONE ((size_t)-1)
+
 /**
  * struct lab_pos - where a value is in the lab file (1-based)
  * @line:	line
@@ -60,13 +63,16 @@ enum lab_addr_kind {
  * struct lab_iface - a node's interface on a network (`interfaces:` entry)
  * @name:	interface name inside the node's namespace
  * @pos:	position of the key
- * @network:	index into lab->networks
- * @network_pos: position of `network:`
+ * @network:	index into lab->networks, LAB_NONE if @network_name is unknown
+ * @network_pos: position of `network:`'s value
  * @addr_kind:	none, static or auto
  * @addr:	the static address with its prefix length
  * @addr_pos:	position of `address:`
  * @peer:	host-side name from `peer:`, "" to derive one
  * @peer_pos:	position of `peer:`
+ * @network_name: `network:` as written ("" if it was not a valid name)
+ * @addr_len_given: whether the static address was written with "/LEN"
+ *		(without it, @addr takes the subnet's length)
  */
 struct lab_iface {
 	char name[NSNET_IFNAMSIZ];
@@ -78,6 +84,8 @@ struct lab_iface {
 	struct lab_pos addr_pos;
 	char peer[NSNET_IFNAMSIZ];
 	struct lab_pos peer_pos;
+	char network_name[NSNET_IFNAMSIZ];
+	bool addr_len_given;
 };
 
 /**
@@ -118,12 +126,13 @@ struct lab_node {
 
 /**
  * struct lab_end - one end of a direct cable
- * @node:	index into lab->nodes
+ * @node:	index into lab->nodes, LAB_NONE if @node_name is unknown
  * @ifname:	interface name in that node
  * @pos:	position of the "node:ifname" value
  * @addr:	address, valid if @has_addr
  * @has_addr:	whether `addresses:` gave one for this end
  * @addr_pos:	its position
+ * @node_name:	the node as written ("" if it was not a valid name)
  */
 struct lab_end {
 	size_t node;
@@ -132,6 +141,7 @@ struct lab_end {
 	struct nsnet_prefix addr;
 	bool has_addr;
 	struct lab_pos addr_pos;
+	char node_name[NSNET_NSNAMSIZ];
 };
 
 /**
@@ -184,19 +194,45 @@ struct lab_diag {
  * @items:	the problems, in the order found
  * @n:		count
  * @cap:	allocated
+ * @dropped:	problems found but not stored for want of memory
  */
 struct lab_diags {
 	const char *file;
 	struct lab_diag *items;
 	size_t n;
 	size_t cap;
+	size_t dropped;
 };
 
 void lab_diag_add(struct lab_diags *d, struct lab_pos pos, const char *fmt,
 		  ...) __attribute__((format(printf, 3, 4)));
 void lab_diags_free(struct lab_diags *d);
+/* "FILE:LINE:COL: message" ("FILE: message" for line 0) into @buf. */
+const char *lab_diag_format(const struct lab_diags *d, size_t i, char *buf,
+			    size_t len);
 
-/* lab_yaml.c: parse a file; every problem goes to @d. */
+/**
+ * struct lab_text - a short text returned by value, for message arguments
+ * @s:		the text (a C11 temporary lives until the end of the call)
+ */
+struct lab_text {
+	char s[80];
+};
+/* A value from the file made safe to print: control characters escaped,
+ * cut with "..." past 60 bytes. lab_show_n() also shows NUL bytes. */
+struct lab_text lab_show(const char *v);
+struct lab_text lab_show_n(const char *v, size_t len);
+/* An address as text, with "/LEN" if @with_len. */
+struct lab_text lab_pfx(const struct nsnet_prefix *p, bool with_len);
+
+/* lab_yaml.c: parse a file; every problem goes to @d.
+ * Return: 0 if the file is a well-formed lab (no diagnostic added), -EINVAL
+ * if any problem was added to @d, -ENOMEM, or -errno if the file could not
+ * be read (also reported in @d, at line 0). *@out is set whenever the text
+ * was YAML, even with problems, so lab_check() can add its own; it is NULL
+ * otherwise (and when YAML aliases expand past a bound). A lab that came with problems is only fit for lab_check() and
+ * lab_free(): unknown references are LAB_NONE. @d->file is set to the file
+ * name when it was NULL (it must then outlive @d). */
 int lab_parse_file(const char *path, struct lab **out, struct lab_diags *d);
 int lab_parse_buffer(const char *file, const char *buf, size_t len,
 		     struct lab **out, struct lab_diags *d);

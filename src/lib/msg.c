@@ -12,6 +12,7 @@
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/ip.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
@@ -148,16 +149,31 @@ void msg_link_set(struct nl_req *r, int ifindex, const char *name,
 		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)c->master);
 	if (c->alias)
 		mnl_attr_put_strz(nlh, IFLA_IFALIAS, c->alias);
-	if (c->no_ipv6_ll) {
-		/* No link-local address, so no DAD/MLD/RS multicast that a
-		 * bridge would flood to every port: IPv4-only labs skip that
-		 * O(N^2) cost. Must happen before the link goes up. */
+	if (c->no_ipv6_ll || c->promote_secondaries) {
 		struct nlattr *spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
-		struct nlattr *in6 = mnl_attr_nest_start(nlh, AF_INET6);
+		struct nlattr *fam, *conf;
 
-		mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE,
-				IN6_ADDR_GEN_MODE_NONE);
-		mnl_attr_nest_end(nlh, in6);
+		if (c->promote_secondaries) {
+			/* Removing an interface's first IPv4 address would
+			 * otherwise remove every other address of that subnet
+			 * with it: a changed address is added before the old
+			 * one goes, and must survive that. */
+			fam = mnl_attr_nest_start(nlh, AF_INET);
+			conf = mnl_attr_nest_start(nlh, IFLA_INET_CONF);
+			mnl_attr_put_u32(nlh, IPV4_DEVCONF_PROMOTE_SECONDARIES, 1);
+			mnl_attr_nest_end(nlh, conf);
+			mnl_attr_nest_end(nlh, fam);
+		}
+		if (c->no_ipv6_ll) {
+			/* No link-local address, so no DAD/MLD/RS multicast
+			 * that a bridge would flood to every port: IPv4-only
+			 * labs skip that O(N^2) cost. Must happen before the
+			 * link goes up. */
+			fam = mnl_attr_nest_start(nlh, AF_INET6);
+			mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE,
+					IN6_ADDR_GEN_MODE_NONE);
+			mnl_attr_nest_end(nlh, fam);
+		}
 		mnl_attr_nest_end(nlh, spec);
 	}
 }

@@ -69,6 +69,24 @@ static int sock_open_cb(void *arg)
 }
 
 /**
+ * evict_one() - close the least recently used socket
+ * @ctx:	context
+ *
+ * A lab of a thousand nodes would otherwise hold a thousand sockets, past
+ * the usual limit of 1024 descriptors; reopening one costs a thread start.
+ */
+static void evict_one(struct nsnet_ctx *ctx)
+{
+	size_t i, lru = 0;
+
+	for (i = 1; i < ctx->nsocks; i++)
+		if (ctx->socks[i].used < ctx->socks[lru].used)
+			lru = i;
+	mnl_socket_close(ctx->socks[lru].nl);
+	ctx->socks[lru] = ctx->socks[--ctx->nsocks];
+}
+
+/**
  * nl_sock_get() - the socket for namespace @ns, opened on first use
  * @ctx:	context
  * @ns:		namespace name, NULL for the context's own
@@ -96,9 +114,12 @@ struct nl_sock *nl_sock_get(struct nsnet_ctx *ctx, const char *ns)
 		if (ctx->socks[i].ino == st.st_ino &&
 		    ctx->socks[i].dev == st.st_dev) {
 			s = &ctx->socks[i];
+			s->used = ++ctx->tick;
 			goto out;
 		}
 	}
+	if (ctx->nsocks == SOCK_CACHE_MAX)
+		evict_one(ctx);
 	if (ctx->nsocks == ctx->capsocks) {
 		size_t cap = ctx->capsocks ? ctx->capsocks * 2 : 8;
 		struct nl_sock *p = realloc(ctx->socks, cap * sizeof(*p));
@@ -114,6 +135,7 @@ struct nl_sock *nl_sock_get(struct nsnet_ctx *ctx, const char *ns)
 	memset(s, 0, sizeof(*s));
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
+	s->used = ++ctx->tick;
 	/* Already there (the usual case for the host): no thread, and no
 	 * setns(), which would need privileges a plain `show` does not. */
 	if (stat("/proc/thread-self/ns/net", &self) == 0 &&

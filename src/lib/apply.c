@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * apply.c - run a plan: journal first, then the kernel; undo on failure
+ *
+ * Before an object is created its name goes into the journal (synced), so a
+ * run killed at any moment leaves nothing the next run cannot find. Every
+ * object this run creates is remembered; if a later step fails, they are
+ * removed again in reverse order and the failing step is reported with the
+ * kernel's own message. What existed before the run is never removed by a
+ * rollback.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/rtnetlink.h>
+
+#include "engine.h"
+
+/**
+ * struct applier - one run of apply()
+ * @ctx:	context
+ * @lab:	lab name
+ * @tag:	"nsnet:<lab>"
+ * @group:	the lab's device group
+ * @journal:	journal descriptor
+ * @ipv6:	keep IPv6 link-local addressing
+ * @undo:	operations that reverse what this run did, in order done
+ * @undoing:	rollback is running: record nothing more
+ * @extack:	the kernel's message for the last failure
+ */
+struct applier {
+	struct nsnet_ctx *ctx;
+	const char *lab;
+	char tag[LAB_NAME_MAX + 8];
+	unsigned int group;
+	int journal;
+	bool ipv6;
+	struct plan undo;
+	bool undoing;
+	char extack[256];
+};
+
+/**
+ * send_one() - send a batch to namespace @ns and wait for its acks
+ * @ap:		applier
+ * @ns:		namespace, "" for the host
+ * @r:		the batch, freed here
+ *
+ * Return: 0, or -errno (the kernel's text in @ap->extack).
+ */
+static int send_one(struct applier *ap, const char *ns, struct nl_req *r)
+{
+	struct nl_sock *s = nl_sock_get(ap->ctx, ns);
+	int err;
+
+	ap->extack[0] = '\0';
+	err = s ? nl_send(ap->ctx, s, r, NULL, NULL, ap->extack,
+			  sizeof(ap->extack)) : -ENOENT;
+	if (!s)
+		snprintf(ap->extack, sizeof(ap->extack), "%s",
+			 nsnet_errmsg(ap->ctx));
+	nl_req_free(r);
+	return err;
+}
+
+/**
+ * index_of() - ifindex of @name in @ns
+ * @ap:		applier
+ * @ns:		namespace
+ * @name:	link name
+ *
+ * Return: the index, or -errno.
+ */
+static int index_of(struct applier *ap, const char *ns, const char *name)
+{
+	struct nl_sock *s = nl_sock_get(ap->ctx, ns);
+	int idx;
+
+	if (!s)
+		return -ENOENT;
+	idx = link_index(ap->ctx, s, ns, name);
+	if (idx < 0)
+		snprintf(ap->extack, sizeof(ap->extack), "%s",
+			 nsnet_errmsg(ap->ctx));
+	return idx;
+}
+
+/**
+ * setup_link() - tag a link, switch IPv6 link-local off if unused, bring it up
+ * @ap:		applier
+ * @r:		batch to append to
+ * @name:	link name (looked up by the kernel)
+ *
+ * Two messages: the kernel applies flags before IFLA_AF_SPEC within one
+ * request, and the address mode must be set before the link goes up.
+ */
+static void setup_link(struct applier *ap, struct nl_req *r, const char *name)
+{
+	struct msg_link_set tag = { .nsfd = -1, .alias = ap->tag,
+				    .no_ipv6_ll = !ap->ipv6 && strcmp(name, "lo"),
+				    .promote_secondaries = true };
+	struct msg_link_set up = { .nsfd = -1, .up = 1 };
+
+	msg_link_set(r, 0, name, &tag);
+	msg_link_set(r, 0, name, &up);
+}
+
+/**
+ * remember() - record how to undo a creation
+ * @ap:		applier
+ * @type:	the undoing operation
+ * @ns:		namespace
+ * @name:	link name
+ * @a:		address or route, may be NULL
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int remember(struct applier *ap, enum op_type type, const char *ns,
+		    const char *name, const struct op *a)
+{
+	struct op *u;
+
+	if (ap->undoing)
+		return 0;
+	u = plan_add(&ap->undo, type, ns, name);
+	if (!u)
+		return -ENOMEM;
+	if (a) {
+		u->a = a->a;
+		u->b = a->b;
+		u->has_b = a->has_b;
+	}
+	return 0;
+}
+
+/**
+ * add_veth() - a node's switch port: both ends placed, host end enslaved
+ * @ap:		applier
+ * @op:		OP_ADD_VETH (ns, name2: node end; name: host end; master)
+ *
+ * Return: 0, or -errno.
+ */
+static int add_veth(struct applier *ap, const struct op *op)
+{
+	struct msg_link_attrs host = { .group = ap->group, .nsfd = -1 };
+	struct msg_link_attrs node = { .group = ap->group };
+	struct nl_req r = { 0 };
+	int err;
+
+	host.master = index_of(ap, "", op->master);
+	if (host.master < 0)
+		return host.master;
+	node.nsfd = ns_open(ap->ctx, op->ns);
+	if (node.nsfd < 0)
+		return node.nsfd;
+	err = journal_add(ap->ctx, ap->journal, "link", "", op->name);
+	if (!err)
+		err = journal_add(ap->ctx, ap->journal, "nslink", op->ns,
+				  op->name2);
+	if (!err) {
+		msg_veth_new(&r, op->name, &host, op->name2, &node);
+		setup_link(ap, &r, op->name);
+		err = send_one(ap, "", &r);
+	}
+	close(node.nsfd);
+	nl_req_free(&r);
+	if (!err)
+		err = remember(ap, OP_DEL_HOSTLINK, "", op->name, NULL);
+	return err;
+}
+
+/**
+ * add_cable() - a direct cable between two nodes
+ * @ap:		applier
+ * @op:		OP_ADD_CABLE (ns:name <-> ns2:name2)
+ *
+ * Return: 0, or -errno.
+ */
+static int add_cable(struct applier *ap, const struct op *op)
+{
+	struct msg_link_attrs a = { .group = ap->group, .nsfd = -1 };
+	struct msg_link_attrs b = { .group = ap->group };
+	struct nl_req r = { 0 };
+	int err;
+
+	b.nsfd = ns_open(ap->ctx, op->ns2);
+	if (b.nsfd < 0)
+		return b.nsfd;
+	err = journal_add(ap->ctx, ap->journal, "nslink", op->ns, op->name);
+	if (!err)
+		err = journal_add(ap->ctx, ap->journal, "nslink", op->ns2,
+				  op->name2);
+	if (!err) {
+		msg_veth_new(&r, op->name, &a, op->name2, &b);
+		err = send_one(ap, op->ns, &r);
+	}
+	close(b.nsfd);
+	nl_req_free(&r);
+	if (!err)
+		err = remember(ap, OP_DEL_NSLINK, op->ns, op->name, NULL);
+	return err;
+}
+
+/**
+ * add_netns() - a node's namespace, with lo up and tagged
+ * @ap:		applier
+ * @op:		OP_ADD_NETNS
+ *
+ * Return: 0, or -errno.
+ */
+static int add_netns(struct applier *ap, const struct op *op)
+{
+	struct nl_req r = { 0 };
+	int err;
+
+	err = journal_add(ap->ctx, ap->journal, "netns", "", op->ns);
+	if (err)
+		return err;
+	err = nsnet_netns_add(ap->ctx, op->ns);
+	if (err) {
+		snprintf(ap->extack, sizeof(ap->extack), "%s",
+			 nsnet_errmsg(ap->ctx));
+		return err;
+	}
+	err = remember(ap, OP_DEL_NETNS, op->ns, NULL, NULL);
+	if (err)
+		return err;
+	setup_link(ap, &r, "lo");
+	return send_one(ap, op->ns, &r);
+}
+
+/**
+ * add_bridge() - a network's switch, up and tagged
+ * @ap:		applier
+ * @op:		OP_ADD_BRIDGE
+ *
+ * Return: 0, or -errno.
+ */
+static int add_bridge(struct applier *ap, const struct op *op)
+{
+	struct msg_link_attrs a = { .group = ap->group, .nsfd = -1 };
+	struct nl_req r = { 0 };
+	struct nlmsghdr *nlh;
+	int err;
+
+	err = journal_add(ap->ctx, ap->journal, "link", "", op->name);
+	if (err)
+		return err;
+	nlh = msg_link_new(&r, op->name, "bridge", &a);
+	if (nlh)
+		msg_link_new_end(&r, nlh);
+	setup_link(ap, &r, op->name);
+	err = send_one(ap, "", &r);
+	if (!err)
+		err = remember(ap, OP_DEL_HOSTLINK, "", op->name, NULL);
+	return err;
+}
+
+/**
+ * addr_or_route() - add or delete an address or a route
+ * @ap:		applier
+ * @op:		OP_ADD_ADDR, OP_DEL_ADDR, OP_ADD_ROUTE or OP_DEL_ROUTE
+ *
+ * Return: 0, or -errno.
+ */
+static int addr_or_route(struct applier *ap, const struct op *op)
+{
+	bool route = op->type == OP_ADD_ROUTE || op->type == OP_DEL_ROUTE;
+	bool add = op->type == OP_ADD_ADDR || op->type == OP_ADD_ROUTE;
+	struct nl_req r = { 0 };
+	int idx = 0, err;
+
+	if (*op->name) {
+		idx = index_of(ap, op->ns, op->name);
+		if (idx < 0)
+			return idx;
+	}
+	if (route)
+		msg_route(&r, add ? RTM_NEWROUTE : RTM_DELROUTE, &op->a,
+			  op->has_b ? &op->b : NULL, idx);
+	else
+		msg_addr(&r, add ? RTM_NEWADDR : RTM_DELADDR, idx, &op->a);
+	err = send_one(ap, op->ns, &r);
+	/* A removed route is put back on failure, so a failed change keeps
+	 * the node reachable; removed addresses go last in a plan anyway. */
+	if (!err && (add || route))
+		err = remember(ap, route ? (add ? OP_DEL_ROUTE : OP_ADD_ROUTE) :
+			       OP_DEL_ADDR, op->ns, op->name, op);
+	return err;
+}
+
+/**
+ * del_link() - delete one link by name, a missing one being success
+ * @ap:		applier
+ * @ns:		namespace
+ * @name:	link name
+ *
+ * Return: 0, or -errno.
+ */
+static int del_link(struct applier *ap, const char *ns, const char *name)
+{
+	struct nl_req r = { 0 };
+	int idx = index_of(ap, ns, name);
+
+	if (idx == -ENODEV) {
+		nsnet_clear_err(ap->ctx);
+		return 0;
+	}
+	if (idx < 0)
+		return idx;
+	msg_link_del(&r, idx, 0);
+	idx = send_one(ap, ns, &r);
+	return idx == -ENODEV ? 0 : idx;
+}
+
+/**
+ * run_op() - apply one operation
+ * @ap:		applier
+ * @op:		the operation
+ *
+ * Return: 0, or -errno.
+ */
+static int run_op(struct applier *ap, const struct op *op)
+{
+	struct nl_req r = { 0 };
+	int err;
+
+	switch (op->type) {
+	case OP_ADD_BRIDGE:
+		return add_bridge(ap, op);
+	case OP_ADD_NETNS:
+		return add_netns(ap, op);
+	case OP_ADD_VETH:
+		return add_veth(ap, op);
+	case OP_ADD_CABLE:
+		return add_cable(ap, op);
+	case OP_SETUP_IF:
+		setup_link(ap, &r, op->name);
+		return send_one(ap, op->ns, &r);
+	case OP_SET_MASTER: {
+		struct msg_link_set m = { .nsfd = -1, .set_master = true };
+
+		m.master = index_of(ap, "", op->master);
+		if (m.master < 0)
+			return m.master;
+		msg_link_set(&r, 0, op->name, &m);
+		return send_one(ap, "", &r);
+	}
+	case OP_ADD_ADDR:
+	case OP_DEL_ADDR:
+	case OP_ADD_ROUTE:
+	case OP_DEL_ROUTE:
+		return addr_or_route(ap, op);
+	case OP_DEL_NSLINK:
+		return del_link(ap, op->ns, op->name);
+	case OP_DEL_HOSTLINK:
+		return del_link(ap, "", op->name);
+	case OP_DEL_GROUP:
+		msg_link_del(&r, 0, (unsigned int)strtoul(op->name, NULL, 10));
+		err = send_one(ap, "", &r);
+		return err == -ENODEV ? 0 : err;
+	case OP_DEL_NETNS:
+		err = nsnet_netns_del(ap->ctx, op->ns);
+		if (err == -ENOENT)
+			err = 0;
+		if (err)
+			snprintf(ap->extack, sizeof(ap->extack), "%s",
+				 nsnet_errmsg(ap->ctx));
+		return err;
+	}
+	return -EINVAL;
+}
+
+/**
+ * rollback() - undo what this run created, newest first
+ * @ap:		applier
+ *
+ * Best effort: a step that fails is skipped (its namespace may already be
+ * gone with an earlier step). Return: true if every step succeeded.
+ */
+static bool rollback(struct applier *ap)
+{
+	bool clean = true;
+	size_t i;
+
+	ap->undoing = true;
+	for (i = ap->undo.n; i-- > 0;) {
+		const struct op *u = &ap->undo.ops[i];
+
+		/* Anything inside a namespace this run created goes with it. */
+		if (*u->ns && u->type != OP_DEL_NETNS) {
+			size_t j;
+			bool gone = false;
+
+			for (j = 0; j < ap->undo.n; j++)
+				gone |= ap->undo.ops[j].type == OP_DEL_NETNS &&
+					!strcmp(ap->undo.ops[j].ns, u->ns);
+			if (gone)
+				continue;
+		}
+		if (run_op(ap, u) < 0)
+			clean = false;
+	}
+	return clean;
+}
+
+/**
+ * apply() - run a plan; on failure undo this run's creations
+ * @ctx:	context
+ * @lab:	lab name
+ * @p:		the plan
+ * @journal:	open journal descriptor
+ * @fail_at:	test hook: make operation number @fail_at (1-based) fail
+ *		with -EIO before it reaches the kernel; 0 for none
+ * @clean:	set to false when a failure could not be fully rolled back
+ *
+ * Return: 0, or -errno with "<operation>: <kernel's reason>" in @ctx.
+ */
+int apply(struct nsnet_ctx *ctx, const char *lab, struct plan *p, int journal,
+	  unsigned int fail_at, bool *clean)
+{
+	struct applier ap = { .ctx = ctx, .lab = lab, .journal = journal,
+			      .group = lab_group(lab), .ipv6 = p->ipv6 };
+	char text[512];
+	size_t i;
+	int err = 0;
+
+	lab_tag(lab, ap.tag, sizeof(ap.tag));
+	for (i = 0; i < p->n; i++) {
+		ap.extack[0] = '\0';
+		if (fail_at && i + 1 == fail_at) {
+			err = -EIO;
+			snprintf(ap.extack, sizeof(ap.extack),
+				 "failure injected by NSNET_FAIL_AT=%u", fail_at);
+		} else {
+			err = run_op(&ap, &p->ops[i]);
+		}
+		if (err)
+			break;
+	}
+	*clean = true;
+	if (err) {
+		char why[sizeof(ap.extack)];
+
+		snprintf(why, sizeof(why), "%s", *ap.extack ? ap.extack :
+			 strerror(-err));
+		*clean = rollback(&ap);
+		nsnet_fail_why(ctx, err, false, why, "lab %s: %s%s", lab,
+			       op_text(&p->ops[i], text, sizeof(text)),
+			       *clean ? "" : " (rollback incomplete; `up` or `down` will finish it)");
+	}
+	plan_free(&ap.undo);
+	return err;
+}

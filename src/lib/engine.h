@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * engine.h - the lab engine: state, observation, plan and apply
+ *
+ * up, down, plan and status are one pipeline: lab file -> model -> checks ->
+ * plan against what is observed -> apply with a journal. These are its
+ * internal interfaces; the public face is nsnet_lab_*() in nsnet.h.
+ */
+#ifndef NSNET_ENGINE_H
+#define NSNET_ENGINE_H
+
+#include <jansson.h>
+
+#include "internal.h"
+#include "lab.h"
+
+/** STATE_DIR - root-owned 0700 directory with the lock and per-lab state */
+#define STATE_DIR "/run/nsnet"
+/** TAG_PREFIX - link alias marking an object as a lab's: "nsnet:<lab>" */
+#define TAG_PREFIX "nsnet:"
+
+/**
+ * struct state_dir - the open state directory
+ * @fd:		directory, opened without following symlinks
+ * @lockfd:	the lock file, flock()ed while changes are made
+ */
+struct state_dir {
+	int fd;
+	int lockfd;
+};
+
+int state_open(struct nsnet_ctx *ctx, struct state_dir *sd, bool create);
+int state_lock(struct nsnet_ctx *ctx, struct state_dir *sd);
+void state_close(struct state_dir *sd);
+json_t *state_load(struct nsnet_ctx *ctx, struct state_dir *sd,
+		   const char *lab, int *err);
+int state_save(struct nsnet_ctx *ctx, struct state_dir *sd, const char *lab,
+	       json_t *st);
+int state_remove(struct nsnet_ctx *ctx, struct state_dir *sd, const char *lab);
+int state_labs(struct nsnet_ctx *ctx, struct state_dir *sd, json_t **names);
+int journal_open(struct nsnet_ctx *ctx, struct state_dir *sd, const char *lab);
+int journal_add(struct nsnet_ctx *ctx, int fd, const char *kind,
+		const char *ns, const char *name);
+json_t *journal_read(struct state_dir *sd, const char *lab);
+void journal_remove(struct state_dir *sd, const char *lab);
+
+unsigned int lab_group(const char *lab);
+void lab_tag(const char *lab, char *buf, size_t len);
+
+/**
+ * struct obs_ns - what one namespace of interest holds
+ * @name:	namespace name
+ * @exists:	there is a live namespace of that name
+ * @stale:	there is a file of that name with no namespace mounted on it
+ * @ours:	it is tagged as this lab's (lo's alias), or journaled
+ * @links:	its links, sorted by ifindex
+ * @n_links:	count
+ * @addrs:	its addresses
+ * @n_addrs:	count
+ * @routes:	its main-table routes
+ * @n_routes:	count
+ */
+struct obs_ns {
+	char name[NSNET_NSNAMSIZ];
+	bool exists;
+	bool stale;
+	bool ours;
+	struct nsnet_link *links;
+	int n_links;
+	struct nsnet_address *addrs;
+	int n_addrs;
+	struct nsnet_route *routes;
+	int n_routes;
+};
+
+/**
+ * struct observed - the part of the system a lab touches
+ * @host:	the host namespace (links, addresses, routes)
+ * @ns:		the lab's namespaces: desired, recorded and journaled ones
+ * @n_ns:	count
+ * @journal:	names in an unfinished run's journal ({"kind", "ns", "name"})
+ */
+struct observed {
+	struct obs_ns host;
+	struct obs_ns *ns;
+	size_t n_ns;
+	json_t *journal;
+};
+
+int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
+	    size_t n_names, json_t *journal, struct observed *o);
+void observed_free(struct observed *o);
+struct obs_ns *observed_ns(struct observed *o, const char *name);
+const struct nsnet_link *obs_link(const struct obs_ns *ns, const char *name);
+bool obs_link_ours(const struct observed *o, const char *lab,
+		   const struct nsnet_link *l, const char *ns);
+
+/** enum op_type - one step of a plan, in the order they are applied */
+enum op_type {
+	OP_DEL_ROUTE,		/* ns: route a(/len) via b */
+	OP_DEL_ADDR,		/* ns: address a on name */
+	OP_DEL_NSLINK,		/* ns: link name (a cable end; takes the peer) */
+	OP_DEL_HOSTLINK,	/* host link name (a veth's host end or bridge) */
+	OP_DEL_GROUP,		/* every host link of the lab's device group */
+	OP_DEL_NETNS,		/* namespace ns */
+	OP_ADD_BRIDGE,		/* bridge name, up, tagged */
+	OP_ADD_NETNS,		/* namespace ns, lo up, tagged */
+	OP_ADD_VETH,		/* ns:name2 <-> host name, master */
+	OP_SET_MASTER,		/* host link name -> master */
+	OP_ADD_CABLE,		/* ns:name <-> ns2:name2 */
+	OP_SETUP_IF,		/* ns: link name tagged, IPv6 LL off, up */
+	OP_ADD_ADDR,		/* ns: address a on name */
+	OP_ADD_ROUTE,		/* ns: route a via b dev name */
+};
+
+/**
+ * struct op - one planned change
+ * @type:	what
+ * @ns:		namespace it happens in ("" for the host)
+ * @name:	link name
+ * @ns2:	second namespace (cable's b end)
+ * @name2:	second link name (veth's node end, cable's b end)
+ * @master:	bridge name
+ * @a:		address or route destination
+ * @b:		route gateway, valid if @has_b
+ * @has_b:	whether @b is set
+ */
+struct op {
+	enum op_type type;
+	char ns[NSNET_NSNAMSIZ];
+	char name[NSNET_IFNAMSIZ];
+	char ns2[NSNET_NSNAMSIZ];
+	char name2[NSNET_IFNAMSIZ];
+	char master[NSNET_IFNAMSIZ];
+	struct nsnet_prefix a;
+	struct nsnet_prefix b;
+	bool has_b;
+};
+
+/**
+ * struct plan - ordered changes, and the state to record once they are done
+ * @ops:	changes in application order
+ * @n:		count
+ * @cap:	allocated
+ * @state:	the lab's state after the plan is applied
+ * @ipv6:	the lab uses IPv6 addresses (keep link-local addressing)
+ */
+struct plan {
+	struct op *ops;
+	size_t n;
+	size_t cap;
+	json_t *state;
+	bool ipv6;
+};
+
+int plan_lab(struct nsnet_ctx *ctx, const struct lab *lab, json_t *old_state,
+	     json_t *other_subnets, struct observed *o, struct plan *p,
+	     struct lab_diags *d);
+int plan_down(struct nsnet_ctx *ctx, const char *lab, struct observed *o,
+	      struct plan *p);
+struct op *plan_add(struct plan *p, enum op_type type, const char *ns,
+		    const char *name);
+void plan_free(struct plan *p);
+char *op_text(const struct op *op, char *buf, size_t len);
+
+int apply(struct nsnet_ctx *ctx, const char *lab, struct plan *p, int journal,
+	  unsigned int fail_at, bool *clean);
+
+void diags_clear(struct nsnet_ctx *ctx);
+
+#endif /* NSNET_ENGINE_H */

@@ -1,0 +1,985 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * lab_check.c - what can be wrong with a lab judged by its file alone
+ *
+ * References, duplicates, addresses against subnets, overlaps, routes. The
+ * system is not asked: names already taken on the host, other labs and the
+ * host's routes are checked where the system is at hand. Every problem is
+ * reported, each at the value it is about, and checks that would only
+ * repeat an earlier problem (an unknown network has no subnet to check an
+ * address against) are skipped.
+ *
+ * Duplicates are found by sorting, so a lab of thousands of nodes costs
+ * O(n log n), not O(n^2).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "lab.h"
+
+/* ------------------------------------------------------------- prefixes */
+
+/**
+ * same_bits() - whether two addresses agree on their first @len bits
+ * @a:		an address
+ * @b:		another, of the same family
+ * @len:	bits to compare
+ *
+ * Return: true if equal.
+ */
+static bool same_bits(const struct nsnet_prefix *a,
+		      const struct nsnet_prefix *b, unsigned int len)
+{
+	unsigned int bytes = len / 8, rest = len % 8;
+	uint8_t mask = (uint8_t)(0xff << (8 - rest));
+
+	if (memcmp(a->addr, b->addr, bytes))
+		return false;
+	return !rest || !((a->addr[bytes] ^ b->addr[bytes]) & mask);
+}
+
+/**
+ * in_subnet() - whether an address lies inside a subnet
+ * @net:	the subnet
+ * @a:		the address (its length is not looked at)
+ *
+ * Return: true if @a is inside @net.
+ */
+static bool in_subnet(const struct nsnet_prefix *net,
+		      const struct nsnet_prefix *a)
+{
+	return net->family == a->family && same_bits(net, a, net->len);
+}
+
+/**
+ * overlap() - whether two subnets share any address
+ * @a:		a subnet
+ * @b:		another
+ *
+ * Prefixes are nested or disjoint: they overlap when they agree on the
+ * shorter length.
+ *
+ * Return: true if they overlap.
+ */
+static bool overlap(const struct nsnet_prefix *a, const struct nsnet_prefix *b)
+{
+	return a->family == b->family &&
+	       same_bits(a, b, a->len < b->len ? a->len : b->len);
+}
+
+/**
+ * masked() - the subnet an address with a length is in
+ * @a:		the address
+ *
+ * Return: @a with its host bits cleared.
+ */
+static struct nsnet_prefix masked(const struct nsnet_prefix *a)
+{
+	struct nsnet_prefix p = { .family = a->family, .len = a->len };
+	unsigned int bytes = a->len / 8, rest = a->len % 8;
+
+	memcpy(p.addr, a->addr, bytes);
+	if (rest)
+		p.addr[bytes] = a->addr[bytes] & (uint8_t)(0xff << (8 - rest));
+	return p;
+}
+
+/**
+ * special_addr() - whether an address is unusable for a host in its subnet
+ * @net:	the subnet
+ * @a:		an address inside it
+ *
+ * IPv4 subnets up to /30 reserve their first (network) and last
+ * (broadcast) addresses; /31 and /32 have none (RFC 3021).
+ *
+ * Return: "network address", "broadcast address" or NULL.
+ */
+static const char *special_addr(const struct nsnet_prefix *net,
+				const struct nsnet_prefix *a)
+{
+	uint32_t v, host;
+
+	if (net->family != AF_INET || a->family != AF_INET || net->len > 30)
+		return NULL;
+	v = (uint32_t)a->addr[0] << 24 | (uint32_t)a->addr[1] << 16 |
+	    (uint32_t)a->addr[2] << 8 | a->addr[3];
+	host = v & (0xffffffffu >> net->len);
+	if (host == 0)
+		return "network address";
+	if (host == 0xffffffffu >> net->len)
+		return "broadcast address";
+	return NULL;
+}
+
+/**
+ * check_host_addr() - an address must be in its subnet and usable by a host
+ * @d:		where problems go
+ * @pos:	position of the address
+ * @what:	"address" or "gateway"
+ * @a:		the address, with the subnet's length
+ * @net:	the subnet
+ * @owner:	what the subnet belongs to ("network v-net-0"), or NULL
+ */
+static void check_host_addr(struct lab_diags *d, struct lab_pos pos,
+			    const char *what, const struct nsnet_prefix *a,
+			    const struct nsnet_prefix *net, const char *owner)
+{
+	const char *special;
+
+	if (!in_subnet(net, a)) {
+		lab_diag_add(d, pos, "%s %s is not in subnet %s%s%s", what,
+			     lab_pfx(a, false).s, lab_pfx(net, true).s,
+			     owner ? " of " : "", owner ? owner : "");
+		return;
+	}
+	special = special_addr(net, a);
+	if (special)
+		lab_diag_add(d, pos, "%s %s is the %s of subnet %s", what,
+			     lab_pfx(a, false).s, special,
+			     lab_pfx(net, true).s);
+}
+
+/* -------------------------------------------------------------- networks */
+
+/**
+ * check_networks() - gateways inside their subnets, subnets apart
+ * @lab:	the lab
+ * @d:		where problems go
+ *
+ * Networks are few; comparing every pair is fine.
+ */
+static void check_networks(const struct lab *lab, struct lab_diags *d)
+{
+	const struct lab_network *n, *m;
+	char owner[96];
+	size_t i, j;
+
+	for (i = 0; i < lab->n_networks; i++) {
+		n = &lab->networks[i];
+		if (!n->has_subnet)
+			continue;
+		snprintf(owner, sizeof(owner), "network %s",
+			 lab_show(n->name).s);
+		if (n->has_gateway)
+			check_host_addr(d, n->gateway_pos, "gateway",
+					&n->gateway, &n->subnet, owner);
+		for (j = 0; j < i; j++) {
+			m = &lab->networks[j];
+			if (m->has_subnet && overlap(&n->subnet, &m->subnet))
+				lab_diag_add(d, n->subnet_pos,
+					     "subnet %s of network %s overlaps subnet %s of network %s",
+					     lab_pfx(&n->subnet, true).s,
+					     lab_show(n->name).s,
+					     lab_pfx(&m->subnet, true).s,
+					     lab_show(m->name).s);
+		}
+	}
+}
+
+/* ------------------------------------------------------------ interfaces */
+
+/* BRIDGE_MAX_PORTS - the kernel numbers bridge ports 1..1023 (BR_MAX_PORTS) */
+#define BRIDGE_MAX_PORTS 1023
+
+/**
+ * check_ports() - no network has more interfaces than a bridge can hold
+ * @lab:	the lab
+ * @d:		where problems go
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int check_ports(const struct lab *lab, struct lab_diags *d)
+{
+	size_t *count, i, j, net;
+
+	count = calloc(lab->n_networks ? lab->n_networks : 1, sizeof(*count));
+	if (!count)
+		return -ENOMEM;
+	for (i = 0; i < lab->n_nodes; i++) {
+		for (j = 0; j < lab->nodes[i].n_ifaces; j++) {
+			net = lab->nodes[i].ifaces[j].network;
+			if (net != LAB_NONE)
+				count[net]++;
+		}
+	}
+	for (i = 0; i < lab->n_networks; i++)
+		if (count[i] > BRIDGE_MAX_PORTS)
+			lab_diag_add(d, lab->networks[i].pos,
+				     "network %s has %zu interfaces: a Linux bridge holds at most %d",
+				     lab_show(lab->networks[i].name).s, count[i],
+				     BRIDGE_MAX_PORTS);
+	free(count);
+	return 0;
+}
+
+/**
+ * check_ifaces() - each interface's network exists and suits its address
+ * @lab:	the lab
+ * @d:		where problems go
+ */
+static void check_ifaces(const struct lab *lab, struct lab_diags *d)
+{
+	const struct lab_network *net;
+	const struct lab_iface *ifc;
+	const struct lab_node *node;
+	char owner[96];
+	size_t i, j;
+
+	for (i = 0; i < lab->n_nodes; i++) {
+		node = &lab->nodes[i];
+		for (j = 0; j < node->n_ifaces; j++) {
+			ifc = &node->ifaces[j];
+			if (ifc->network == LAB_NONE) {
+				if (ifc->network_name[0])
+					lab_diag_add(d, ifc->network_pos,
+						     "unknown network \"%s\"",
+						     lab_show(ifc->network_name).s);
+				continue;
+			}
+			net = &lab->networks[ifc->network];
+			if (ifc->addr_kind == LAB_ADDR_AUTO && !net->has_subnet)
+				lab_diag_add(d, ifc->addr_pos,
+					     "address auto: network %s has no subnet",
+					     lab_show(net->name).s);
+			if (ifc->addr_kind != LAB_ADDR_STATIC ||
+			    !net->has_subnet)
+				continue;
+			snprintf(owner, sizeof(owner), "network %s",
+				 lab_show(net->name).s);
+			check_host_addr(d, ifc->addr_pos, "address", &ifc->addr,
+					&net->subnet, owner);
+		}
+	}
+}
+
+/* ----------------------------------------------------------------- links */
+
+/**
+ * check_link_subnet() - a link's subnet must not overlap a network's
+ * @lab:	the lab
+ * @d:		where problems go
+ * @e:		the end whose address gives the subnet
+ * @idx:	the link's index, named from 1
+ */
+static void check_link_subnet(const struct lab *lab, struct lab_diags *d,
+			      const struct lab_end *e, size_t idx)
+{
+	struct nsnet_prefix sub = masked(&e->addr);
+	const struct lab_network *n;
+	size_t i;
+
+	for (i = 0; i < lab->n_networks; i++) {
+		n = &lab->networks[i];
+		if (n->has_subnet && overlap(&sub, &n->subnet))
+			lab_diag_add(d, e->addr_pos,
+				     "subnet %s of link %zu overlaps subnet %s of network %s",
+				     lab_pfx(&sub, true).s, idx + 1,
+				     lab_pfx(&n->subnet, true).s,
+				     lab_show(n->name).s);
+	}
+}
+
+/**
+ * check_links() - link ends name nodes, their addresses share a subnet
+ * @lab:	the lab
+ * @d:		where problems go
+ */
+static void check_links(const struct lab *lab, struct lab_diags *d)
+{
+	const struct lab_end *a, *b;
+	struct nsnet_prefix sub;
+	size_t i, j;
+
+	for (i = 0; i < lab->n_links; i++) {
+		for (j = 0; j < 2; j++) {
+			a = &lab->links[i].end[j];
+			if (a->node == LAB_NONE && a->node_name[0])
+				lab_diag_add(d, a->pos, "unknown node \"%s\"",
+					     lab_show(a->node_name).s);
+			if (!a->has_addr)
+				continue;
+			sub = masked(&a->addr);
+			check_host_addr(d, a->addr_pos, "address", &a->addr,
+					&sub, NULL);
+		}
+		a = &lab->links[i].end[0];
+		b = &lab->links[i].end[1];
+		if (!a->has_addr || !b->has_addr)
+			continue;
+		if (a->addr.len != b->addr.len ||
+		    !in_subnet(&a->addr, &b->addr)) {
+			lab_diag_add(d, b->addr_pos,
+				     "addresses %s and %s of link %zu are not in one subnet",
+				     lab_pfx(&a->addr, true).s,
+				     lab_pfx(&b->addr, true).s, i + 1);
+			check_link_subnet(lab, d, b, i);
+		}
+		check_link_subnet(lab, d, a, i);
+	}
+}
+
+/* ----------------------------------------------- names inside each node */
+
+/**
+ * struct ent - one interface of a node: a switch interface or a link end
+ * @node:	index of the node
+ * @name:	interface name
+ * @pos:	where it is named
+ * @seq:	order of collection, to tell first from later
+ * @has_net:	whether @net is known
+ * @net:	the subnet the interface is on
+ */
+struct ent {
+	size_t node;
+	const char *name;
+	struct lab_pos pos;
+	size_t seq;
+	bool has_net;
+	struct nsnet_prefix net;
+};
+
+/**
+ * ent_cmp() - order by node, name, then collection order
+ * @a:		a struct ent
+ * @b:		another
+ *
+ * Return: <0, 0 or >0 as for qsort().
+ */
+static int ent_cmp(const void *a, const void *b)
+{
+	const struct ent *x = a, *y = b;
+	int c;
+
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/**
+ * ent_iface() - the entry of a switch interface
+ * @lab:	the lab
+ * @node:	index of its node
+ * @ifc:	the interface
+ * @seq:	collection order
+ *
+ * Its subnet is the network's, or that of its own address when the
+ * network has none.
+ *
+ * Return: the entry.
+ */
+static struct ent ent_iface(const struct lab *lab, size_t node,
+			    const struct lab_iface *ifc, size_t seq)
+{
+	struct ent e = { .node = node, .name = ifc->name, .pos = ifc->pos,
+			 .seq = seq };
+	const struct lab_network *net;
+
+	if (ifc->network == LAB_NONE)
+		return e;
+	net = &lab->networks[ifc->network];
+	if (net->has_subnet) {
+		e.has_net = true;
+		e.net = net->subnet;
+	} else if (ifc->addr_kind == LAB_ADDR_STATIC) {
+		e.has_net = true;
+		e.net = masked(&ifc->addr);
+	}
+	return e;
+}
+
+/**
+ * collect_ents() - every interface of every node, sorted
+ * @lab:	the lab
+ * @n:		number of entries
+ *
+ * Return: the entries (free()), or NULL if out of memory.
+ */
+static struct ent *collect_ents(const struct lab *lab, size_t *n)
+{
+	const struct lab_end *e;
+	size_t i, j, m = 2 * lab->n_links;
+	struct ent *ents;
+
+	for (i = 0; i < lab->n_nodes; i++)
+		m += lab->nodes[i].n_ifaces;
+	ents = calloc(m ? m : 1, sizeof(*ents));
+	if (!ents)
+		return NULL;
+	m = 0;
+	for (i = 0; i < lab->n_nodes; i++)
+		for (j = 0; j < lab->nodes[i].n_ifaces; j++, m++)
+			ents[m] = ent_iface(lab, i, &lab->nodes[i].ifaces[j], m);
+	for (i = 0; i < lab->n_links; i++) {
+		for (j = 0; j < 2; j++) {
+			e = &lab->links[i].end[j];
+			if (e->node == LAB_NONE || !e->ifname[0])
+				continue;
+			ents[m] = (struct ent){ .node = e->node,
+						.name = e->ifname,
+						.pos = e->pos, .seq = m,
+						.has_net = e->has_addr,
+						.net = masked(&e->addr) };
+			m++;
+		}
+	}
+	qsort(ents, m, sizeof(*ents), ent_cmp);
+	*n = m;
+	return ents;
+}
+
+/**
+ * check_ent_dups() - interface names are unique inside each node
+ * @lab:	the lab
+ * @d:		where problems go
+ * @ents:	sorted entries
+ * @n:		their count
+ *
+ * A link end may not reuse the name of a switch interface of its node, nor
+ * of another link end; and no interface may be called "lo", which the
+ * kernel creates in every namespace.
+ */
+static void check_ent_dups(const struct lab *lab, struct lab_diags *d,
+			   const struct ent *ents, size_t n)
+{
+	size_t i, first = 0;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(ents[i].name, "lo"))
+			lab_diag_add(d, ents[i].pos,
+				     "interface \"lo\" in node %s: every node already has its loopback \"lo\"",
+				     lab_show(lab->nodes[ents[i].node].name).s);
+	for (i = 1; i < n; i++) {
+		if (ents[i].node != ents[i - 1].node ||
+		    strcmp(ents[i].name, ents[i - 1].name)) {
+			first = i;
+			continue;
+		}
+		lab_diag_add(d, ents[i].pos,
+			     "duplicate interface \"%s\" in node %s (first at line %u)",
+			     lab_show(ents[i].name).s,
+			     lab_show(lab->nodes[ents[i].node].name).s,
+			     ents[first].pos.line);
+	}
+}
+
+/**
+ * node_ents() - the range of entries of one node
+ * @ents:	sorted entries
+ * @n:		their count
+ * @node:	the node's index
+ * @count:	entries of that node
+ *
+ * Return: the first of them (or where it would be).
+ */
+static const struct ent *node_ents(const struct ent *ents, size_t n,
+				   size_t node, size_t *count)
+{
+	size_t lo = 0, hi = n, i;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ents[mid].node < node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < n && ents[i].node == node; i++)
+		;
+	*count = i - lo;
+	return ents + lo;
+}
+
+/* ---------------------------------------------------------------- routes */
+
+/**
+ * check_route() - a route's device and gateway belong to its node
+ * @node:	the node
+ * @r:		the route
+ * @ents:	the node's interfaces
+ * @n:		their count
+ * @vague:	an interface of the node is on an unknown network, so its
+ *		subnets are not all known (the gateway is not checked)
+ * @d:		where problems go
+ */
+static void check_route(const struct lab_node *node, const struct lab_route *r,
+			const struct ent *ents, size_t n, bool vague,
+			struct lab_diags *d)
+{
+	bool dev = !r->dev[0], via = !r->has_via || vague;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!dev && !strcmp(ents[i].name, r->dev))
+			dev = true;
+		if (!via && ents[i].has_net && in_subnet(&ents[i].net, &r->via))
+			via = true;
+	}
+	if (!dev)
+		lab_diag_add(d, r->pos,
+			     "route \"%s\": dev %s is not an interface of node %s",
+			     lab_show(r->text).s, lab_show(r->dev).s,
+			     lab_show(node->name).s);
+	if (!via)
+		lab_diag_add(d, r->pos,
+			     "route \"%s\": gateway %s is not on any network of node %s",
+			     lab_show(r->text).s, lab_pfx(&r->via, false).s,
+			     lab_show(node->name).s);
+}
+
+/**
+ * check_routes() - every route of every node
+ * @lab:	the lab
+ * @d:		where problems go
+ * @ents:	sorted entries
+ * @n:		their count
+ *
+ * Two routes to one destination would make the second `ip route add` fail
+ * with "File exists", so that is refused here.
+ */
+static void check_routes(const struct lab *lab, struct lab_diags *d,
+			 const struct ent *ents, size_t n)
+{
+	const struct lab_route *r, *q;
+	const struct lab_node *node;
+	const struct ent *mine;
+	size_t i, j, k, count;
+	bool vague;
+
+	for (i = 0; i < lab->n_nodes; i++) {
+		node = &lab->nodes[i];
+		mine = node_ents(ents, n, i, &count);
+		vague = false;
+		for (j = 0; j < node->n_ifaces; j++)
+			if (node->ifaces[j].network == LAB_NONE)
+				vague = true;
+		for (j = 0; j < node->n_routes; j++) {
+			r = &node->routes[j];
+			check_route(node, r, mine, count, vague, d);
+			for (k = 0; k < j; k++) {
+				q = &node->routes[k];
+				if (q->dst.family == r->dst.family &&
+				    q->dst.len == r->dst.len &&
+				    !memcmp(q->dst.addr, r->dst.addr, 16)) {
+					lab_diag_add(d, r->pos,
+						     "route \"%s\": a route to the same destination is already given (line %u)",
+						     lab_show(r->text).s,
+						     q->pos.line);
+					break;
+				}
+			}
+		}
+	}
+}
+
+/* ------------------------------------------------------ host-side names */
+
+/**
+ * struct hname - one host-side interface name
+ * @name:	the name
+ * @pos:	where it comes from (`peer:`, or the interface)
+ * @node:	the node
+ * @ifc:	the interface
+ * @seq:	collection order
+ */
+struct hname {
+	char name[NSNET_IFNAMSIZ];
+	struct lab_pos pos;
+	const struct lab_node *node;
+	const struct lab_iface *ifc;
+	size_t seq;
+};
+
+/**
+ * hname_cmp() - order by name, then collection order
+ * @a:		a struct hname
+ * @b:		another
+ *
+ * Return: <0, 0 or >0 as for qsort().
+ */
+static int hname_cmp(const void *a, const void *b)
+{
+	const struct hname *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/**
+ * net_cmp() - order network pointers by name
+ * @a:		a const struct lab_network **
+ * @b:		another
+ *
+ * Return: <0, 0 or >0 as for qsort().
+ */
+static int net_cmp(const void *a, const void *b)
+{
+	const struct lab_network *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+/**
+ * check_hnames_vs_nets() - no host-side name may be a bridge's name
+ * @lab:	the lab
+ * @d:		where problems go
+ * @h:		host-side names
+ * @n:		their count
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int check_hnames_vs_nets(const struct lab *lab, struct lab_diags *d,
+				const struct hname *h, size_t n)
+{
+	const struct lab_network **nets, **hit;
+	struct lab_network key = { 0 };
+	const struct lab_network *kp = &key;
+	size_t i;
+
+	nets = calloc(lab->n_networks ? lab->n_networks : 1, sizeof(*nets));
+	if (!nets)
+		return -ENOMEM;
+	for (i = 0; i < lab->n_networks; i++)
+		nets[i] = &lab->networks[i];
+	qsort(nets, lab->n_networks, sizeof(*nets), net_cmp);
+	for (i = 0; i < n; i++) {
+		memcpy(key.name, h[i].name, sizeof(key.name));
+		hit = bsearch(&kp, nets, lab->n_networks, sizeof(*nets),
+			      net_cmp);
+		if (hit)
+			lab_diag_add(d, h[i].pos,
+				     "host-side name \"%s\" of interface %s of node %s is the name of network %s",
+				     lab_show(h[i].name).s,
+				     lab_show(h[i].ifc->name).s,
+				     lab_show(h[i].node->name).s,
+				     lab_show((*hit)->name).s);
+	}
+	free(nets);
+	return 0;
+}
+
+/**
+ * check_hnames() - host-side names are unique on the host
+ * @lab:	the lab
+ * @d:		where problems go
+ *
+ * Every switch interface has a peer on the host, named by `peer:` or
+ * derived; two of them, or one and a bridge, cannot share a name.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int check_hnames(const struct lab *lab, struct lab_diags *d)
+{
+	const struct lab_node *node;
+	struct hname *h;
+	size_t i, j, n = 0, first = 0;
+	int err;
+
+	for (i = 0; i < lab->n_nodes; i++)
+		n += lab->nodes[i].n_ifaces;
+	h = calloc(n ? n : 1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	n = 0;
+	for (i = 0; i < lab->n_nodes; i++) {
+		node = &lab->nodes[i];
+		for (j = 0; j < node->n_ifaces; j++, n++) {
+			h[n].node = node;
+			h[n].ifc = &node->ifaces[j];
+			h[n].seq = n;
+			h[n].pos = h[n].ifc->peer[0] ? h[n].ifc->peer_pos :
+						       h[n].ifc->pos;
+			lab_host_ifname(node, h[n].ifc, h[n].name);
+		}
+	}
+	qsort(h, n, sizeof(*h), hname_cmp);
+	for (i = 1; i < n; i++) {
+		if (strcmp(h[i].name, h[i - 1].name)) {
+			first = i;
+			continue;
+		}
+		lab_diag_add(d, h[i].pos,
+			     "host-side name \"%s\" of interface %s of node %s is already used by interface %s of node %s",
+			     lab_show(h[i].name).s, lab_show(h[i].ifc->name).s,
+			     lab_show(h[i].node->name).s,
+			     lab_show(h[first].ifc->name).s,
+			     lab_show(h[first].node->name).s);
+	}
+	err = check_hnames_vs_nets(lab, d, h, n);
+	free(h);
+	return err;
+}
+
+/* ------------------------------------------------------------- addresses */
+
+/** enum owner_kind - what an address belongs to */
+enum owner_kind {
+	OWN_GATEWAY,	/* a network's gateway (the host) */
+	OWN_IFACE,	/* a node's switch interface */
+	OWN_END,	/* a link end */
+};
+
+/**
+ * struct addr_ref - one address of the lab and what holds it
+ * @addr:	the address
+ * @pos:	where it is written
+ * @kind:	what holds it
+ * @owner:	the network, interface or link end
+ * @node:	the node of an interface
+ * @seq:	collection order
+ */
+struct addr_ref {
+	const struct nsnet_prefix *addr;
+	struct lab_pos pos;
+	enum owner_kind kind;
+	const void *owner;
+	const struct lab_node *node;
+	size_t seq;
+};
+
+/**
+ * addr_cmp() - order by family and address bytes, then collection order
+ * @a:		a struct addr_ref
+ * @b:		another
+ *
+ * Return: <0, 0 or >0 as for qsort().
+ */
+static int addr_cmp(const void *a, const void *b)
+{
+	const struct addr_ref *x = a, *y = b;
+	int c;
+
+	if (x->addr->family != y->addr->family)
+		return x->addr->family < y->addr->family ? -1 : 1;
+	c = memcmp(x->addr->addr, y->addr->addr, sizeof(x->addr->addr));
+	if (c)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/**
+ * struct owner_text - owner_text()'s result
+ * @s:		the text
+ */
+struct owner_text {
+	char s[192];
+};
+
+/**
+ * owner_text() - what holds an address, for messages
+ * @r:		the address
+ *
+ * Return: "the gateway of network N", "interface I of node N" or
+ * "link end N:I".
+ */
+static struct owner_text owner_text(const struct addr_ref *r)
+{
+	const struct lab_network *net = r->owner;
+	const struct lab_iface *ifc = r->owner;
+	const struct lab_end *e = r->owner;
+	struct owner_text t;
+
+	if (r->kind == OWN_GATEWAY)
+		snprintf(t.s, sizeof(t.s), "the gateway of network %s",
+			 lab_show(net->name).s);
+	else if (r->kind == OWN_IFACE)
+		snprintf(t.s, sizeof(t.s), "interface %s of node %s",
+			 lab_show(ifc->name).s, lab_show(r->node->name).s);
+	else
+		snprintf(t.s, sizeof(t.s), "link end %s:%s",
+			 lab_show(e->node_name).s, lab_show(e->ifname).s);
+	return t;
+}
+
+/**
+ * add_ref() - append one address to the list
+ * @r:		the list
+ * @m:		entries used, incremented
+ * @addr:	the address
+ * @pos:	where it is written
+ * @kind:	what holds it
+ * @owner:	the network, interface or link end
+ * @node:	the node of an interface, else NULL
+ */
+static void add_ref(struct addr_ref *r, size_t *m,
+		    const struct nsnet_prefix *addr, struct lab_pos pos,
+		    enum owner_kind kind, const void *owner,
+		    const struct lab_node *node)
+{
+	r[*m] = (struct addr_ref){ .addr = addr, .pos = pos, .kind = kind,
+				   .owner = owner, .node = node, .seq = *m };
+	(*m)++;
+}
+
+/**
+ * collect_addrs() - every address written in the lab
+ * @lab:	the lab
+ * @n:		their count
+ *
+ * Gateways first: an interface given the gateway's address is the one
+ * reported.
+ *
+ * Return: the references (free()), or NULL if out of memory.
+ */
+static struct addr_ref *collect_addrs(const struct lab *lab, size_t *n)
+{
+	const struct lab_network *net;
+	const struct lab_node *node;
+	const struct lab_end *e;
+	struct addr_ref *r;
+	size_t i, j, m = lab->n_networks + 2 * lab->n_links;
+
+	for (i = 0; i < lab->n_nodes; i++)
+		m += lab->nodes[i].n_ifaces;
+	r = calloc(m ? m : 1, sizeof(*r));
+	if (!r)
+		return NULL;
+	m = 0;
+	for (i = 0; i < lab->n_networks; i++) {
+		net = &lab->networks[i];
+		if (net->has_gateway)
+			add_ref(r, &m, &net->gateway, net->gateway_pos,
+				OWN_GATEWAY, net, NULL);
+	}
+	for (i = 0; i < lab->n_nodes; i++) {
+		node = &lab->nodes[i];
+		for (j = 0; j < node->n_ifaces; j++)
+			if (node->ifaces[j].addr_kind == LAB_ADDR_STATIC)
+				add_ref(r, &m, &node->ifaces[j].addr,
+					node->ifaces[j].addr_pos, OWN_IFACE,
+					&node->ifaces[j], node);
+	}
+	for (i = 0; i < lab->n_links; i++) {
+		for (j = 0; j < 2; j++) {
+			e = &lab->links[i].end[j];
+			if (e->has_addr)
+				add_ref(r, &m, &e->addr, e->addr_pos, OWN_END,
+					e, NULL);
+		}
+	}
+	qsort(r, m, sizeof(*r), addr_cmp);
+	*n = m;
+	return r;
+}
+
+/**
+ * check_addr_dups() - no address is used twice in the lab
+ * @lab:	the lab
+ * @d:		where problems go
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int check_addr_dups(const struct lab *lab, struct lab_diags *d)
+{
+	struct addr_ref *r;
+	size_t i, n = 0, first = 0;
+
+	r = collect_addrs(lab, &n);
+	if (!r)
+		return -ENOMEM;
+	for (i = 1; i < n; i++) {
+		if (r[i].addr->family != r[i - 1].addr->family ||
+		    memcmp(r[i].addr->addr, r[i - 1].addr->addr,
+			   sizeof(r[i].addr->addr))) {
+			first = i;
+			continue;
+		}
+		lab_diag_add(d, r[i].pos, "address %s is already used by %s",
+			     lab_pfx(r[i].addr, false).s,
+			     owner_text(&r[first]).s);
+	}
+	free(r);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ API */
+
+/**
+ * lab_check() - every problem the file shows on its own
+ * @lab:	a lab from lab_parse_*(), even one that came with problems
+ * @d:		where problems go
+ *
+ * Return: 0 if none was found, -EINVAL if any was added to @d, -ENOMEM.
+ */
+int lab_check(const struct lab *lab, struct lab_diags *d)
+{
+	size_t before = d->n + d->dropped, n = 0;
+	struct ent *ents;
+	int err;
+
+	check_networks(lab, d);
+	check_ifaces(lab, d);
+	check_links(lab, d);
+	ents = collect_ents(lab, &n);
+	if (!ents)
+		return -ENOMEM;
+	check_ent_dups(lab, d, ents, n);
+	check_routes(lab, d, ents, n);
+	free(ents);
+	err = check_hnames(lab, d);
+	if (!err)
+		err = check_addr_dups(lab, d);
+	if (!err)
+		err = check_ports(lab, d);
+	if (err)
+		return err;
+	return d->n + d->dropped != before ? -EINVAL : 0;
+}
+
+/**
+ * fnv1a() - 32-bit FNV-1a hash of a string
+ * @s:		the string
+ *
+ * Return: the hash.
+ */
+static uint32_t fnv1a(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++) {
+		h ^= (uint8_t)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/**
+ * lab_host_ifname() - the host-side name of a node's switch interface
+ * @node:	the node
+ * @ifc:	its interface
+ * @out:	the name
+ *
+ * `peer:` if given; else "<node>-<iface>" when that fits in 15 bytes; else
+ * its first 10 bytes, '-', and 4 lowercase hex digits: the 32-bit FNV-1a
+ * hash of the whole "<node>-<iface>", xor-folded to 16 bits (high half
+ * xor low half, as FNV's authors advise for shorter hashes). The result
+ * depends on nothing but the two names, so every run finds the same link.
+ */
+void lab_host_ifname(const struct lab_node *node, const struct lab_iface *ifc,
+		     char out[NSNET_IFNAMSIZ])
+{
+	char full[NSNET_NSNAMSIZ + NSNET_IFNAMSIZ];
+	uint32_t h;
+
+	if (ifc->peer[0]) {
+		snprintf(out, NSNET_IFNAMSIZ, "%s", ifc->peer);
+		return;
+	}
+	snprintf(full, sizeof(full), "%s-%s", node->name, ifc->name);
+	if (strlen(full) < NSNET_IFNAMSIZ) {
+		memcpy(out, full, strlen(full) + 1);
+		return;
+	}
+	h = fnv1a(full);
+	snprintf(out, NSNET_IFNAMSIZ, "%.10s-%04x", full,
+		 (unsigned int)((h >> 16) ^ (h & 0xffff)));
+}

@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * labs.c - the lab verbs: up (and plan), down, list, status
+ *
+ * Each is the one pipeline with different inputs: file -> model -> checks
+ * -> observe -> plan -> apply, under the state directory's lock for
+ * anything that changes the system.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+/**
+ * diags_clear() - forget the last run's diagnostics
+ * @ctx:	context
+ */
+void diags_clear(struct nsnet_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->n_diags; i++)
+		free(ctx->diags[i]);
+	free(ctx->diags);
+	ctx->diags = NULL;
+	ctx->n_diags = 0;
+}
+
+/**
+ * diags_take() - copy diagnostics into the context as formatted lines
+ * @ctx:	context
+ * @d:		diagnostics
+ *
+ * Return: -EINVAL recorded as an input error naming the count.
+ */
+static int diags_take(struct nsnet_ctx *ctx, const struct lab_diags *d)
+{
+	char line[1024];
+	size_t i;
+
+	diags_clear(ctx);
+	ctx->diags = calloc(d->n ? d->n : 1, sizeof(char *));
+	for (i = 0; ctx->diags && i < d->n; i++) {
+		ctx->diags[i] = strdup(lab_diag_format(d, i, line, sizeof(line)));
+		if (ctx->diags[i])
+			ctx->n_diags++;
+	}
+	return nsnet_fail_why(ctx, -EINVAL, true,
+			      d->n == 1 ? "1 problem, nothing was changed" :
+			      "problems found, nothing was changed",
+			      "%s", d->file ? d->file : "lab");
+}
+
+/**
+ * nsnet_diag_count() - how many problems the last lab run found
+ * @ctx:	context
+ *
+ * Return: the count.
+ */
+size_t nsnet_diag_count(const struct nsnet_ctx *ctx)
+{
+	return ctx->n_diags;
+}
+
+/**
+ * nsnet_diag() - one problem, "FILE:LINE:COL: message"
+ * @ctx:	context
+ * @i:		index
+ *
+ * Return: the text, or NULL past the end.
+ */
+const char *nsnet_diag(const struct nsnet_ctx *ctx, size_t i)
+{
+	return i < ctx->n_diags ? ctx->diags[i] : NULL;
+}
+
+/**
+ * nsnet_ctx_set_fail_at() - test hook: fail a lab run's Nth operation
+ * @ctx:	context
+ * @n:		1-based operation number, 0 to switch off
+ */
+void nsnet_ctx_set_fail_at(struct nsnet_ctx *ctx, unsigned int n)
+{
+	ctx->fail_at = n;
+}
+
+/**
+ * load_lab() - parse and check a lab file
+ * @ctx:	context
+ * @file:	path
+ * @out:	the lab
+ *
+ * Return: 0, or -EINVAL with diagnostics in @ctx, or -errno.
+ */
+static int load_lab(struct nsnet_ctx *ctx, const char *file, struct lab **out)
+{
+	struct lab_diags d = { .file = file };
+	int err;
+
+	*out = NULL;
+	err = lab_parse_file(file, out, &d);
+	if (*out)
+		lab_check(*out, &d);
+	if (d.n || d.dropped) {
+		err = diags_take(ctx, &d);
+		lab_free(*out);
+		*out = NULL;
+	} else if (err) {
+		err = nsnet_fail_input(ctx, err, "%s", file);
+	}
+	lab_diags_free(&d);
+	return err;
+}
+
+/**
+ * other_subnets() - the subnets of every other lab that is up
+ * @ctx:	context
+ * @sd:		state directory
+ * @lab:	this lab's name
+ *
+ * Return: array of {"lab", "subnet"}.
+ */
+static json_t *other_subnets(struct nsnet_ctx *ctx, struct state_dir *sd,
+			     const char *lab)
+{
+	json_t *names = NULL, *out = json_array(), *name, *sub;
+	size_t i, j;
+
+	if (state_labs(ctx, sd, &names) < 0) {
+		json_decref(names);
+		return out;
+	}
+	json_array_foreach(names, i, name) {
+		const char *other = json_string_value(name);
+		json_t *st;
+		int err;
+
+		if (!strcmp(other, lab))
+			continue;
+		st = state_load(ctx, sd, other, &err);
+		json_array_foreach(json_object_get(st, "subnets"), j, sub)
+			json_array_append_new(out, json_pack("{s:s, s:O}", "lab",
+							     other, "subnet", sub));
+		json_decref(st);
+	}
+	json_decref(names);
+	nsnet_clear_err(ctx);
+	return out;
+}
+
+/**
+ * names_of_interest() - namespaces the lab has, had, or may have created
+ * @lab:	the lab file's model, or NULL (down)
+ * @state:	recorded state, or NULL
+ * @journal:	an unfinished run's journal
+ * @all:	without state, every name under /run/netns (down finds a lab
+ *		by the tags inside its namespaces)
+ *
+ * Return: a JSON array of names (may repeat; observe() skips repeats).
+ */
+static json_t *names_of_interest(const struct lab *lab, json_t *state,
+				 json_t *journal, json_t *all)
+{
+	json_t *names = json_array(), *e;
+	size_t i;
+
+	for (i = 0; lab && i < lab->n_nodes; i++)
+		json_array_append_new(names, json_string(lab->nodes[i].name));
+	json_array_extend(names, json_object_get(state, "nodes"));
+	json_array_foreach(journal, i, e)
+		if (!strcmp(json_string_value(json_object_get(e, "kind")), "netns"))
+			json_array_append(names, json_object_get(e, "name"));
+	json_array_extend(names, all);
+	return names;
+}
+
+/**
+ * run_observe() - observe the namespaces in @names
+ * @ctx:	context
+ * @lab:	lab name
+ * @names:	JSON array of namespace names
+ * @journal:	journal entries
+ * @o:		result
+ *
+ * Return: 0, or -errno.
+ */
+static int run_observe(struct nsnet_ctx *ctx, const char *lab, json_t *names,
+		       json_t *journal, struct observed *o)
+{
+	size_t n = json_array_size(names), i;
+	const char **v = calloc(n ? n : 1, sizeof(*v));
+	int err;
+
+	if (!v)
+		return nsnet_fail(ctx, -ENOMEM, "observe");
+	for (i = 0; i < n; i++)
+		v[i] = json_string_value(json_array_get(names, i));
+	err = observe(ctx, lab, v, n, journal, o);
+	free(v);
+	return err;
+}
+
+/**
+ * run_plan() - apply a plan (or only report it), telling @cb about each op
+ * @ctx:	context
+ * @sd:		state directory (locked)
+ * @lab:	lab name
+ * @p:		the plan
+ * @dry:	only report
+ * @had_journal: a killed run's journal was there before this run
+ * @cb:		callback, may be NULL
+ * @data:	its data
+ *
+ * Return: 0, or -errno.
+ */
+static int run_plan(struct nsnet_ctx *ctx, struct state_dir *sd,
+		    const char *lab, struct plan *p, bool dry, bool had_journal,
+		    nsnet_op_cb cb, void *data)
+{
+	char text[512];
+	bool clean;
+	size_t i;
+	int jfd, err;
+
+	if (cb)
+		for (i = 0; i < p->n; i++)
+			cb(data, op_text(&p->ops[i], text, sizeof(text)), i, p->n);
+	if (dry || !p->n)
+		return 0;
+	jfd = journal_open(ctx, sd, lab);
+	if (jfd < 0)
+		return jfd;
+	err = apply(ctx, lab, p, jfd, ctx->fail_at, &clean);
+	close(jfd);
+	/* Rolled back completely and no older run's objects are pending:
+	 * nothing is left to find. */
+	if (err && clean && !had_journal)
+		journal_remove(sd, lab);
+	return err;
+}
+
+/**
+ * nsnet_lab_up() - build or converge a lab; see nsnet.h
+ * @ctx:	context
+ * @file:	lab file
+ * @flags:	NSNET_LAB_PLAN for a dry run
+ * @cb:		operation callback
+ * @data:	its data
+ *
+ * Return: 0, or -errno.
+ */
+int nsnet_lab_up(struct nsnet_ctx *ctx, const char *file, unsigned int flags,
+		 nsnet_op_cb cb, void *data)
+{
+	struct state_dir sd = { -1, -1 };
+	struct lab_diags d = { .file = file };
+	json_t *state = NULL, *journal = NULL, *others = NULL, *names = NULL;
+	struct observed o = { 0 };
+	struct plan p = { 0 };
+	struct lab *lab;
+	int err;
+
+	nsnet_clear_err(ctx);
+	diags_clear(ctx);
+	err = load_lab(ctx, file, &lab);
+	if (err)
+		return err;
+	err = state_open(ctx, &sd, true);
+	if (!err && !(flags & NSNET_LAB_PLAN))
+		err = state_lock(ctx, &sd);
+	if (err)
+		goto out;
+	state = state_load(ctx, &sd, lab->name, &err);
+	if (err && err != -ENOENT)
+		goto out;
+	journal = journal_read(&sd, lab->name);
+	others = other_subnets(ctx, &sd, lab->name);
+	names = names_of_interest(lab, state, journal, NULL);
+	err = run_observe(ctx, lab->name, names, journal, &o);
+	if (err)
+		goto out;
+	err = plan_lab(ctx, lab, state, others, &o, &p, &d);
+	if (err == -EINVAL && d.n)
+		err = diags_take(ctx, &d);
+	if (err)
+		goto out;
+	err = run_plan(ctx, &sd, lab->name, &p, flags & NSNET_LAB_PLAN,
+		       json_array_size(journal) > 0, cb, data);
+	if (!err && !(flags & NSNET_LAB_PLAN)) {
+		err = state_save(ctx, &sd, lab->name, p.state);
+		if (!err)
+			journal_remove(&sd, lab->name);
+	}
+out:
+	plan_free(&p);
+	observed_free(&o);
+	json_decref(names);
+	json_decref(others);
+	json_decref(journal);
+	json_decref(state);
+	lab_diags_free(&d);
+	lab_free(lab);
+	state_close(&sd);
+	return err;
+}
+
+/**
+ * lab_name_of() - the lab a `down` argument names: a file's `lab:`, or itself
+ * @ctx:	context
+ * @arg:	lab name or lab file path
+ * @name:	result
+ * @len:	size of @name
+ *
+ * A file that no longer parses still names its lab when `lab:` is readable,
+ * so a broken edit never prevents taking a lab down.
+ *
+ * Return: 0, or -EINVAL (input error) when @arg is neither.
+ */
+static int lab_name_of(struct nsnet_ctx *ctx, const char *arg, char *name,
+		       size_t len)
+{
+	struct lab_diags d = { .file = arg };
+	struct lab *lab = NULL;
+	struct stat st;
+	const char *why;
+
+	if (stat(arg, &st) == 0 && S_ISREG(st.st_mode)) {
+		lab_parse_file(arg, &lab, &d);
+		lab_diags_free(&d);
+		if (lab && *lab->name) {
+			snprintf(name, len, "%s", lab->name);
+			lab_free(lab);
+			return 0;
+		}
+		lab_free(lab);
+		return nsnet_fail_why(ctx, -EINVAL, true, "no readable `lab:` name",
+				      "%s", arg);
+	}
+	why = nsnet_check_nsname(arg);
+	if (!why && strlen(arg) > LAB_NAME_MAX)
+		why = "longer than a lab name can be";
+	if (why)
+		return nsnet_fail_why(ctx, -EINVAL, true, why,
+				      "lab \"%s\"", arg);
+	snprintf(name, len, "%s", arg);
+	return 0;
+}
+
+/**
+ * all_netns() - every name under /run/netns
+ * @ctx:	context
+ *
+ * Return: JSON array of names (empty on error).
+ */
+static json_t *all_netns(struct nsnet_ctx *ctx)
+{
+	struct nsnet_netns *ns;
+	json_t *arr = json_array();
+	int n, i;
+
+	n = nsnet_netns_list(ctx, &ns);
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, json_string(ns[i].name));
+	if (n >= 0)
+		free(ns);
+	return arr;
+}
+
+/**
+ * nsnet_lab_down() - remove a lab; see nsnet.h
+ * @ctx:	context
+ * @arg:	lab name or file
+ * @cb:		operation callback
+ * @data:	its data
+ *
+ * Return: 0, or -errno.
+ */
+int nsnet_lab_down(struct nsnet_ctx *ctx, const char *arg, nsnet_op_cb cb,
+		   void *data)
+{
+	struct state_dir sd = { -1, -1 };
+	json_t *state = NULL, *journal = NULL, *names = NULL, *all = NULL;
+	char lab[LAB_NAME_MAX + 1];
+	struct observed o = { 0 };
+	struct plan p = { 0 };
+	int err;
+
+	nsnet_clear_err(ctx);
+	diags_clear(ctx);
+	err = lab_name_of(ctx, arg, lab, sizeof(lab));
+	if (!err)
+		err = state_open(ctx, &sd, true);
+	if (!err)
+		err = state_lock(ctx, &sd);
+	if (err)
+		goto out;
+	state = state_load(ctx, &sd, lab, &err);
+	if (err && err != -ENOENT)
+		goto out;
+	journal = journal_read(&sd, lab);
+	if (!state)
+		all = all_netns(ctx);
+	names = names_of_interest(NULL, state, journal, all);
+	err = run_observe(ctx, lab, names, journal, &o);
+	if (!err)
+		err = plan_down(ctx, lab, &o, &p);
+	if (!err)
+		err = run_plan(ctx, &sd, lab, &p, false,
+			       json_array_size(journal) > 0, cb, data);
+	if (!err)
+		err = state_remove(ctx, &sd, lab);
+out:
+	plan_free(&p);
+	observed_free(&o);
+	json_decref(all);
+	json_decref(names);
+	json_decref(journal);
+	json_decref(state);
+	state_close(&sd);
+	return err;
+}

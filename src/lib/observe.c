@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * observe.c - dump what exists of a lab, to plan against
+ *
+ * Only dumps, never per-object queries: per namespace one link, one address
+ * and one route dump. Whether something is the lab's is decided here, from
+ * the kernel's own data (link aliases "nsnet:<lab>"), plus the journal of a
+ * run that was killed before it could tag what it created.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+/**
+ * journaled() - whether an unfinished run recorded this object
+ * @journal:	array of {"kind", "ns", "name"}, may be NULL
+ * @kind:	"netns", "link" or "nslink"
+ * @ns:		namespace ("" for the host)
+ * @name:	object name
+ *
+ * Return: true if found.
+ */
+static bool journaled(json_t *journal, const char *kind, const char *ns,
+		      const char *name)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(journal, i, e) {
+		if (!strcmp(json_string_value(json_object_get(e, "kind")), kind) &&
+		    !strcmp(json_string_value(json_object_get(e, "ns")), ns) &&
+		    !strcmp(json_string_value(json_object_get(e, "name")), name))
+			return true;
+	}
+	return false;
+}
+
+/**
+ * dump_ns() - links, addresses and routes of one namespace
+ * @ctx:	context
+ * @ns:		namespace name, NULL for the host
+ * @o:		filled
+ *
+ * Return: 0, or -errno recorded in @ctx.
+ */
+static int dump_ns(struct nsnet_ctx *ctx, const char *ns, struct obs_ns *o)
+{
+	o->n_links = nsnet_link_list(ctx, ns, &o->links);
+	if (o->n_links < 0)
+		return o->n_links;
+	o->n_addrs = nsnet_addr_list(ctx, ns, 0, &o->addrs);
+	if (o->n_addrs < 0)
+		return o->n_addrs;
+	o->n_routes = nsnet_route_list(ctx, ns, 0, &o->routes);
+	if (o->n_routes < 0)
+		return o->n_routes;
+	return 0;
+}
+
+/**
+ * observe() - dump the host and the namespaces named in @names
+ * @ctx:	context
+ * @lab:	lab name
+ * @names:	namespace names of interest (desired, recorded, journaled)
+ * @n_names:	count
+ * @journal:	an unfinished run's journal (kept, not owned)
+ * @o:		result; free with observed_free()
+ *
+ * Return: 0, or -errno.
+ */
+int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
+	    size_t n_names, json_t *journal, struct observed *o)
+{
+	char tag[LAB_NAME_MAX + 8];
+	size_t i;
+	int err;
+
+	memset(o, 0, sizeof(*o));
+	o->journal = json_incref(journal);
+	lab_tag(lab, tag, sizeof(tag));
+	o->host.exists = o->host.ours = true;
+	err = dump_ns(ctx, NULL, &o->host);
+	if (err)
+		return err;
+	o->ns = calloc(n_names ? n_names : 1, sizeof(*o->ns));
+	if (!o->ns)
+		return nsnet_fail(ctx, -ENOMEM, "observe");
+	for (i = 0; i < n_names; i++) {
+		struct obs_ns *ns = &o->ns[o->n_ns];
+		char path[sizeof(NETNS_RUN_DIR) + NSNET_NSNAMSIZ];
+		const struct nsnet_link *lo;
+
+		if (observed_ns(o, names[i]))
+			continue;	/* named twice */
+		snprintf(ns->name, sizeof(ns->name), "%s", names[i]);
+		o->n_ns++;
+		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, names[i]);
+		if (access(path, F_OK) < 0)
+			continue;
+		ns->exists = true;
+		if (!path_is_nsfs(path)) {
+			/* A stale file: not a namespace. Ours to clean up
+			 * only if our own killed run left it. */
+			ns->exists = false;
+			ns->stale = true;
+			ns->ours = journaled(journal, "netns", "", names[i]);
+			continue;
+		}
+		err = dump_ns(ctx, names[i], ns);
+		if (err)
+			return err;
+		lo = obs_link(ns, "lo");
+		ns->ours = (lo && !strcmp(lo->alias, tag)) ||
+			   journaled(journal, "netns", "", names[i]);
+	}
+	nsnet_clear_err(ctx);
+	return 0;
+}
+
+/**
+ * free_ns() - release one namespace's dumps
+ * @ns:		namespace
+ */
+static void free_ns(struct obs_ns *ns)
+{
+	free(ns->links);
+	free(ns->addrs);
+	free(ns->routes);
+}
+
+/**
+ * observed_free() - release an observation
+ * @o:		observation, may be zeroed
+ */
+void observed_free(struct observed *o)
+{
+	size_t i;
+
+	free_ns(&o->host);
+	for (i = 0; i < o->n_ns; i++)
+		free_ns(&o->ns[i]);
+	free(o->ns);
+	json_decref(o->journal);
+	memset(o, 0, sizeof(*o));
+}
+
+/**
+ * observed_ns() - the observation of namespace @name
+ * @o:		observation
+ * @name:	namespace name
+ *
+ * Return: it, or NULL when it was not of interest.
+ */
+struct obs_ns *observed_ns(struct observed *o, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_ns; i++)
+		if (!strcmp(o->ns[i].name, name))
+			return &o->ns[i];
+	return NULL;
+}
+
+/**
+ * obs_link() - the link named @name in an observed namespace
+ * @ns:		namespace
+ * @name:	link name
+ *
+ * Return: it, or NULL.
+ */
+const struct nsnet_link *obs_link(const struct obs_ns *ns, const char *name)
+{
+	int i;
+
+	for (i = 0; i < ns->n_links; i++)
+		if (!strcmp(ns->links[i].name, name))
+			return &ns->links[i];
+	return NULL;
+}
+
+/**
+ * obs_link_ours() - whether a link belongs to the lab
+ * @o:		observation (for the journal)
+ * @lab:	lab name
+ * @l:		the link
+ * @ns:		its namespace, "" for the host
+ *
+ * Tagged links are ours. An untagged one is ours only when it also carries
+ * the lab's device group and a killed run journaled its name: the group
+ * alone could be someone else's.
+ *
+ * Return: true if the lab owns it.
+ */
+bool obs_link_ours(const struct observed *o, const char *lab,
+		   const struct nsnet_link *l, const char *ns)
+{
+	char tag[LAB_NAME_MAX + 8];
+
+	lab_tag(lab, tag, sizeof(tag));
+	if (!strcmp(l->alias, tag))
+		return true;
+	return l->group == lab_group(lab) &&
+	       journaled(o->journal, *ns ? "nslink" : "link", ns, l->name);
+}

@@ -1,0 +1,1074 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * plan.c - diff a lab's desired state against what is observed
+ *
+ * The result is an ordered list of operations: removals first (routes,
+ * addresses, links, then namespaces), then creations (bridges, namespaces,
+ * veths, cables, interface setup, addresses, routes). An unchanged lab
+ * yields an empty plan, so a second `up` only dumps. Conflicts with things
+ * that are not the lab's, and subnets that collide with other labs or the
+ * host's routes, are reported as diagnostics at the file's positions.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/if.h>
+#include <linux/rtnetlink.h>
+
+#include "engine.h"
+
+/**
+ * plan_add() - append one operation
+ * @p:		plan
+ * @type:	what
+ * @ns:		namespace ("" or NULL for the host)
+ * @name:	link name, may be NULL
+ *
+ * Return: the zeroed operation with type, ns and name set, or NULL (OOM).
+ */
+struct op *plan_add(struct plan *p, enum op_type type, const char *ns,
+		    const char *name)
+{
+	struct op *op;
+
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		struct op *ops = realloc(p->ops, cap * sizeof(*ops));
+
+		if (!ops)
+			return NULL;
+		p->ops = ops;
+		p->cap = cap;
+	}
+	op = &p->ops[p->n++];
+	memset(op, 0, sizeof(*op));
+	op->type = type;
+	snprintf(op->ns, sizeof(op->ns), "%s", ns ? ns : "");
+	snprintf(op->name, sizeof(op->name), "%s", name ? name : "");
+	return op;
+}
+
+/**
+ * plan_free() - release a plan
+ * @p:		plan, may be zeroed
+ */
+void plan_free(struct plan *p)
+{
+	free(p->ops);
+	json_decref(p->state);
+	memset(p, 0, sizeof(*p));
+}
+
+/**
+ * in_ns() - " (netns NS)" or "" for messages
+ * @ns:		namespace, "" for the host
+ * @buf:	output
+ * @len:	size of @buf
+ *
+ * Return: @buf.
+ */
+static char *in_ns(const char *ns, char *buf, size_t len)
+{
+	snprintf(buf, len, *ns ? " (netns %s)" : "", ns);
+	return buf;
+}
+
+/**
+ * op_text() - one line describing an operation, as `plan` prints it
+ * @op:		operation
+ * @buf:	output
+ * @len:	size of @buf
+ *
+ * Return: @buf.
+ */
+char *op_text(const struct op *op, char *buf, size_t len)
+{
+	char a[64], b[64], where[NSNET_NSNAMSIZ + 16];
+
+	nsnet_prefix_format(&op->a, true, a, sizeof(a));
+	if (op->a.len == 0)
+		snprintf(a, sizeof(a), "default");
+	nsnet_prefix_format(&op->b, false, b, sizeof(b));
+	in_ns(op->ns, where, sizeof(where));
+	switch (op->type) {
+	case OP_DEL_ROUTE:
+	case OP_ADD_ROUTE:
+		snprintf(buf, len, "%c route %s%s%s%s%s%s",
+			 op->type == OP_ADD_ROUTE ? '+' : '-', a,
+			 op->has_b ? " via " : "", op->has_b ? b : "",
+			 *op->name ? " dev " : "", op->name, where);
+		break;
+	case OP_DEL_ADDR:
+	case OP_ADD_ADDR:
+		snprintf(buf, len, "%c addr %s dev %s%s",
+			 op->type == OP_ADD_ADDR ? '+' : '-', a, op->name, where);
+		break;
+	case OP_DEL_NSLINK:
+	case OP_DEL_HOSTLINK:
+		snprintf(buf, len, "- link %s%s", op->name, where);
+		break;
+	case OP_DEL_GROUP:
+		snprintf(buf, len, "- links of group %s", op->name);
+		break;
+	case OP_DEL_NETNS:
+		snprintf(buf, len, "- netns %s", op->ns);
+		break;
+	case OP_ADD_BRIDGE:
+		snprintf(buf, len, "+ bridge %s", op->name);
+		break;
+	case OP_ADD_NETNS:
+		snprintf(buf, len, "+ netns %s", op->ns);
+		break;
+	case OP_ADD_VETH:
+		snprintf(buf, len, "+ veth %s:%s <-> %s (master %s)", op->ns,
+			 op->name2, op->name, op->master);
+		break;
+	case OP_SET_MASTER:
+		snprintf(buf, len, "~ link %s master %s", op->name, op->master);
+		break;
+	case OP_ADD_CABLE:
+		snprintf(buf, len, "+ cable %s:%s <-> %s:%s", op->ns, op->name,
+			 op->ns2, op->name2);
+		break;
+	case OP_SETUP_IF:
+		snprintf(buf, len, "~ link %s up%s", op->name, where);
+		break;
+	}
+	return buf;
+}
+
+/**
+ * prefix_overlap() - whether two prefixes share any address
+ * @a:		first
+ * @b:		second
+ *
+ * Return: true if they overlap.
+ */
+static bool prefix_overlap(const struct nsnet_prefix *a,
+			   const struct nsnet_prefix *b)
+{
+	unsigned int len = a->len < b->len ? a->len : b->len, bit;
+
+	if (a->family != b->family)
+		return false;
+	for (bit = 0; bit < len; bit++) {
+		uint8_t m = 0x80 >> (bit % 8);
+
+		if ((a->addr[bit / 8] & m) != (b->addr[bit / 8] & m))
+			return false;
+	}
+	return true;
+}
+
+/**
+ * same_addr() - whether two prefixes have the same address and length
+ * @a:		first
+ * @b:		second
+ *
+ * Return: true if equal.
+ */
+static bool same_addr(const struct nsnet_prefix *a, const struct nsnet_prefix *b)
+{
+	size_t n = a->family == AF_INET ? 4 : 16;
+
+	return a->family == b->family && a->len == b->len &&
+	       !memcmp(a->addr, b->addr, n);
+}
+
+/**
+ * link_local() - whether an address is IPv6 link-local (managed by the kernel)
+ * @p:		address
+ *
+ * Return: true for fe80::/10.
+ */
+static bool link_local(const struct nsnet_prefix *p)
+{
+	return p->family == AF_INET6 && p->addr[0] == 0xfe &&
+	       (p->addr[1] & 0xc0) == 0x80;
+}
+
+/**
+ * struct want_if - one desired interface, flattened from the model
+ * @node:	node index
+ * @ns:		namespace name
+ * @name:	name inside the namespace
+ * @host:	host-side name ("" for a cable end)
+ * @bridge:	bridge name ("" for a cable end)
+ * @addr:	desired address, valid if @has_addr
+ * @has_addr:	whether an address is wanted
+ */
+struct want_if {
+	size_t node;
+	const char *ns;
+	const char *name;
+	char host[NSNET_IFNAMSIZ];
+	const char *bridge;
+	struct nsnet_prefix addr;
+	bool has_addr;
+};
+
+/**
+ * struct planner - what plan_lab() works with
+ * @ctx:	context
+ * @lab:	desired state
+ * @o:		observed state
+ * @p:		plan being built
+ * @d:		diagnostics
+ * @ifs:	desired interfaces (switch ports, then cable ends)
+ * @n_ifs:	count
+ * @autos:	the state's "auto" map, updated with this run's allocations
+ */
+struct planner {
+	struct nsnet_ctx *ctx;
+	const struct lab *lab;
+	struct observed *o;
+	struct plan *p;
+	struct lab_diags *d;
+	struct want_if *ifs;
+	size_t n_ifs;
+	json_t *autos;
+};
+
+/**
+ * addr_used() - whether @a is taken in the lab (gateway, static, allocated)
+ * @pl:		planner
+ * @a:		candidate
+ * @upto:	only interfaces before this index count as allocated
+ *
+ * Return: true if taken.
+ */
+static bool addr_used(const struct planner *pl, const struct nsnet_prefix *a,
+		      size_t upto)
+{
+	size_t i, j, n = a->family == AF_INET ? 4 : 16;
+
+	for (i = 0; i < pl->lab->n_networks; i++) {
+		const struct lab_network *net = &pl->lab->networks[i];
+
+		if (net->has_gateway && !memcmp(net->gateway.addr, a->addr, n))
+			return true;
+	}
+	for (i = 0; i < pl->lab->n_nodes; i++) {
+		const struct lab_node *node = &pl->lab->nodes[i];
+
+		for (j = 0; j < node->n_ifaces; j++)
+			if (node->ifaces[j].addr_kind == LAB_ADDR_STATIC &&
+			    !memcmp(node->ifaces[j].addr.addr, a->addr, n))
+				return true;
+	}
+	for (i = 0; i < upto && i < pl->n_ifs; i++)
+		if (pl->ifs[i].has_addr && same_addr(&pl->ifs[i].addr, a))
+			return true;
+	return false;
+}
+
+/**
+ * host_index() - whether @a is a usable host address of @net
+ * @net:	subnet
+ * @a:		candidate
+ *
+ * Return: false for the network address, the IPv4 broadcast address, or an
+ * address outside the subnet.
+ */
+static bool host_address(const struct nsnet_prefix *net,
+			 const struct nsnet_prefix *a)
+{
+	unsigned int width = net->family == AF_INET ? 32 : 128, bit;
+	bool all0 = true, all1 = true;
+
+	if (!prefix_overlap(net, a))
+		return false;
+	for (bit = net->len; bit < width; bit++) {
+		bool set = a->addr[bit / 8] & (0x80 >> (bit % 8));
+
+		all0 &= !set;
+		all1 &= set;
+	}
+	return !all0 && !(all1 && net->family == AF_INET && net->len < 31);
+}
+
+/**
+ * next_addr() - increment an address by one
+ * @a:		address, changed in place
+ */
+static void next_addr(struct nsnet_prefix *a)
+{
+	int i = a->family == AF_INET ? 3 : 15;
+
+	for (; i >= 0 && ++a->addr[i] == 0; i--)
+		;
+}
+
+/**
+ * allocate() - an address for interface @k, whose `address:` is `auto`
+ * @pl:		planner
+ * @k:		index in @pl->ifs
+ * @net:	its network
+ * @key:	"node/iface", the key in the state's "auto" map
+ *
+ * Stable across runs: the address recorded in the state wins, then the one
+ * the interface already has (state lost), then the lowest free one. The
+ * global lock makes the choice race-free across concurrent runs.
+ *
+ * Return: 0, or -ENOSPC when the subnet is full.
+ */
+static int allocate(struct planner *pl, size_t k, const struct lab_network *net,
+		    const char *key)
+{
+	struct want_if *w = &pl->ifs[k];
+	const char *rec = json_string_value(json_object_get(pl->autos, key));
+	struct obs_ns *ns = observed_ns(pl->o, w->ns);
+	struct nsnet_prefix cand;
+	char text[64];
+	unsigned long tries;
+	int i;
+
+	if (rec && !nsnet_prefix_parse(rec, NSNET_PFX_NEED_LEN, &cand) &&
+	    cand.len == net->subnet.len && host_address(&net->subnet, &cand) &&
+	    !addr_used(pl, &cand, k))
+		goto found;
+	if (ns && ns->ours) {
+		const struct nsnet_link *l = obs_link(ns, w->name);
+
+		for (i = 0; l && i < ns->n_addrs; i++) {
+			cand = ns->addrs[i].local;
+			if (ns->addrs[i].ifindex == l->ifindex &&
+			    cand.len == net->subnet.len &&
+			    host_address(&net->subnet, &cand) &&
+			    !addr_used(pl, &cand, k))
+				goto found;
+		}
+	}
+	cand = net->subnet;
+	for (tries = 0; tries < 1UL << 20; tries++) {
+		next_addr(&cand);
+		if (!host_address(&net->subnet, &cand))
+			break;
+		if (!addr_used(pl, &cand, k))
+			goto found;
+	}
+	return -ENOSPC;
+found:
+	w->addr = cand;
+	w->has_addr = true;
+	json_object_set_new(pl->autos, key, json_string(
+		nsnet_prefix_format(&cand, true, text, sizeof(text))));
+	return 0;
+}
+
+/**
+ * collect_ifs() - flatten the lab's interfaces and resolve auto addresses
+ * @pl:		planner
+ *
+ * Return: 0, or -errno (a full subnet is a diagnostic and -EINVAL).
+ */
+static int collect_ifs(struct planner *pl)
+{
+	const struct lab *lab = pl->lab;
+	size_t i, j, n = 0, k = 0;
+	json_t *old = pl->autos;
+
+	for (i = 0; i < lab->n_nodes; i++)
+		n += lab->nodes[i].n_ifaces;
+	n += 2 * lab->n_links;
+	pl->ifs = calloc(n ? n : 1, sizeof(*pl->ifs));
+	pl->autos = json_object();
+	if (!pl->ifs || !pl->autos)
+		return nsnet_fail(pl->ctx, -ENOMEM, "plan");
+	for (i = 0; i < lab->n_nodes; i++) {
+		const struct lab_node *node = &lab->nodes[i];
+
+		for (j = 0; j < node->n_ifaces; j++, k++) {
+			const struct lab_iface *ifc = &node->ifaces[j];
+			const struct lab_network *net = &lab->networks[ifc->network];
+			struct want_if *w = &pl->ifs[k];
+			char key[NSNET_NSNAMSIZ + NSNET_IFNAMSIZ + 2];
+
+			w->node = i;
+			w->ns = node->name;
+			w->name = ifc->name;
+			w->bridge = net->name;
+			lab_host_ifname(node, ifc, w->host);
+			w->addr = ifc->addr;
+			w->has_addr = ifc->addr_kind == LAB_ADDR_STATIC;
+			if (ifc->addr_kind != LAB_ADDR_AUTO)
+				continue;
+			snprintf(key, sizeof(key), "%s/%s", node->name, ifc->name);
+			pl->n_ifs = k;
+			if (json_object_get(old, key))
+				json_object_set(pl->autos, key,
+						json_object_get(old, key));
+			if (allocate(pl, k, net, key) < 0)
+				lab_diag_add(pl->d, ifc->addr_pos,
+					     "address auto: no free address left in %s's subnet",
+					     net->name);
+		}
+	}
+	for (i = 0; i < lab->n_links; i++) {
+		for (j = 0; j < 2; j++, k++) {
+			const struct lab_end *e = &lab->links[i].end[j];
+			struct want_if *w = &pl->ifs[k];
+
+			w->node = e->node;
+			w->ns = lab->nodes[e->node].name;
+			w->name = e->ifname;
+			w->bridge = "";
+			w->addr = e->addr;
+			w->has_addr = e->has_addr;
+		}
+	}
+	pl->n_ifs = k;
+	json_decref(old);
+	return pl->d->n ? -EINVAL : 0;
+}
+
+/**
+ * check_conflicts() - names and subnets that collide with what is not ours
+ * @pl:		planner
+ * @others:	other labs' subnets: array of {"lab", "subnet"}
+ *
+ * Every collision is a diagnostic at the value in the file, so the user
+ * sees all of them at once and nothing is changed.
+ */
+static void check_conflicts(struct planner *pl, json_t *others)
+{
+	const struct lab *lab = pl->lab;
+	struct obs_ns *host = &pl->o->host;
+	const struct nsnet_link *l;
+	size_t i, j;
+	json_t *e;
+
+	for (i = 0; i < lab->n_nodes; i++) {
+		struct obs_ns *ns = observed_ns(pl->o, lab->nodes[i].name);
+
+		if (ns && ns->exists && !ns->ours)
+			lab_diag_add(pl->d, lab->nodes[i].pos,
+				     "node %s: a namespace of that name exists and is not lab %s's",
+				     lab->nodes[i].name, lab->name);
+	}
+	for (i = 0; i < lab->n_networks; i++) {
+		const struct lab_network *net = &lab->networks[i];
+
+		l = obs_link(host, net->name);
+		if (l && !obs_link_ours(pl->o, lab->name, l, ""))
+			lab_diag_add(pl->d, net->pos,
+				     "network %s: the host has an interface of that name that is not lab %s's",
+				     net->name, lab->name);
+		if (!net->has_subnet)
+			continue;
+		json_array_foreach(others, j, e) {
+			struct nsnet_prefix sub;
+			const char *s = json_string_value(json_object_get(e, "subnet"));
+
+			if (s && !nsnet_prefix_parse(s, NSNET_PFX_NEED_LEN, &sub) &&
+			    prefix_overlap(&sub, &net->subnet))
+				lab_diag_add(pl->d, net->subnet_pos,
+					     "subnet of %s overlaps %s of lab %s",
+					     net->name, s,
+					     json_string_value(json_object_get(e, "lab")));
+		}
+		if (!net->has_gateway)
+			continue;	/* not attached: no route on the host */
+		for (j = 0; j < (size_t)host->n_routes; j++) {
+			const struct nsnet_route *r = &host->routes[j];
+			const struct nsnet_link *dev = NULL;
+			char dst[64];
+			int k;
+
+			for (k = 0; k < host->n_links; k++)
+				if (host->links[k].ifindex == r->oif)
+					dev = &host->links[k];
+			if (r->dst.len == 0 || r->type != RTN_UNICAST ||
+			    !prefix_overlap(&r->dst, &net->subnet) ||
+			    (dev && obs_link_ours(pl->o, lab->name, dev, "")))
+				continue;
+			lab_diag_add(pl->d, net->subnet_pos,
+				     "subnet of %s overlaps the host's route to %s%s%s",
+				     net->name, nsnet_prefix_format(&r->dst, true,
+								   dst, sizeof(dst)),
+				     dev ? " dev " : "", dev ? dev->name : "");
+		}
+	}
+	for (i = 0; i < pl->n_ifs; i++) {
+		const struct want_if *w = &pl->ifs[i];
+
+		if (!*w->host)
+			continue;
+		l = obs_link(host, w->host);
+		if (l && !obs_link_ours(pl->o, lab->name, l, ""))
+			lab_diag_add(pl->d, lab->nodes[w->node].pos,
+				     "node %s: host interface %s for %s exists and is not lab %s's",
+				     w->ns, w->host, w->name, lab->name);
+	}
+}
+
+/**
+ * wanted_host_link() - whether @name is a bridge or host end the lab wants
+ * @pl:		planner
+ * @name:	host link name
+ *
+ * Return: true if desired.
+ */
+static bool wanted_host_link(const struct planner *pl, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < pl->lab->n_networks; i++)
+		if (!strcmp(pl->lab->networks[i].name, name))
+			return true;
+	for (i = 0; i < pl->n_ifs; i++)
+		if (!strcmp(pl->ifs[i].host, name))
+			return true;
+	return false;
+}
+
+/**
+ * wanted_if() - the desired interface @name of namespace @ns
+ * @pl:		planner
+ * @ns:		namespace
+ * @name:	link name
+ *
+ * Return: it, or NULL.
+ */
+static const struct want_if *wanted_if(const struct planner *pl,
+				       const char *ns, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < pl->n_ifs; i++)
+		if (!strcmp(pl->ifs[i].ns, ns) && !strcmp(pl->ifs[i].name, name))
+			return &pl->ifs[i];
+	return NULL;
+}
+
+/**
+ * node_of() - the lab node named @name
+ * @lab:	lab
+ * @name:	namespace name
+ *
+ * Return: it, or NULL.
+ */
+static const struct lab_node *node_of(const struct lab *lab, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < lab->n_nodes; i++)
+		if (!strcmp(lab->nodes[i].name, name))
+			return &lab->nodes[i];
+	return NULL;
+}
+
+/**
+ * route_matches() - whether an observed route is the desired @r
+ * @ns:		the namespace's observation (to name the device)
+ * @o:		observed route
+ * @r:		desired route
+ *
+ * Return: true if destination, gateway and device (when given) agree.
+ */
+static bool route_matches(const struct obs_ns *ns, const struct nsnet_route *o,
+			  const struct lab_route *r)
+{
+	int i;
+
+	if (!same_addr(&o->dst, &r->dst) || o->has_gateway != r->has_via)
+		return false;
+	if (r->has_via && memcmp(o->gateway.addr, r->via.addr,
+				 r->via.family == AF_INET ? 4 : 16))
+		return false;
+	if (!*r->dev)
+		return true;
+	for (i = 0; i < ns->n_links; i++)
+		if (ns->links[i].ifindex == o->oif)
+			return !strcmp(ns->links[i].name, r->dev);
+	return false;
+}
+
+/**
+ * plan_removals() - routes, links and namespaces the lab no longer wants
+ * @pl:		planner
+ *
+ * Routes go first: a changed route has the same destination as its
+ * replacement. Addresses are removed last (plan_addr_removals()), after the
+ * new ones exist, so a failed change leaves the old addressing working.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int plan_removals(struct planner *pl)
+{
+	struct observed *o = pl->o;
+	struct obs_ns *host = &o->host;
+	struct op *op;
+	size_t i;
+	int j;
+
+	for (i = 0; i < o->n_ns; i++) {
+		struct obs_ns *ns = &o->ns[i];
+		const struct lab_node *node = node_of(pl->lab, ns->name);
+
+		if (!ns->ours || !node)
+			continue;
+		for (j = 0; j < ns->n_routes; j++) {
+			const struct nsnet_route *r = &ns->routes[j];
+			bool keep = r->protocol != RTPROT_BOOT;
+			size_t m;
+
+			for (m = 0; !keep && m < node->n_routes; m++)
+				keep = route_matches(ns, r, &node->routes[m]);
+			if (keep)
+				continue;
+			op = plan_add(pl->p, OP_DEL_ROUTE, ns->name, NULL);
+			if (!op)
+				return -ENOMEM;
+			op->a = r->dst;
+			op->b = r->gateway;
+			op->has_b = r->has_gateway;
+		}
+		for (j = 0; j < ns->n_links; j++) {
+			const struct nsnet_link *l = &ns->links[j];
+			const struct want_if *w = wanted_if(pl, ns->name, l->name);
+
+			if (!w && obs_link_ours(o, pl->lab->name, l, ns->name) &&
+			    strcmp(l->name, "lo") &&
+			    !plan_add(pl->p, OP_DEL_NSLINK, ns->name, l->name))
+				return -ENOMEM;
+		}
+	}
+	for (j = 0; j < host->n_links; j++) {
+		const struct nsnet_link *l = &host->links[j];
+
+		if (!obs_link_ours(o, pl->lab->name, l, ""))
+			continue;
+		if (!wanted_host_link(pl, l->name) &&
+		    !plan_add(pl->p, OP_DEL_HOSTLINK, "", l->name))
+			return -ENOMEM;
+	}
+	for (i = 0; i < o->n_ns; i++)
+		if (o->ns[i].ours &&
+		    (o->ns[i].stale || !node_of(pl->lab, o->ns[i].name)) &&
+		    !plan_add(pl->p, OP_DEL_NETNS, o->ns[i].name, NULL))
+			return -ENOMEM;
+	return 0;
+}
+
+/**
+ * stale_addrs() - plan removal of addresses on @l that are not wanted
+ * @pl:		planner
+ * @ns:		the link's namespace
+ * @l:		the link
+ * @keep:	the one address to keep, or NULL
+ * @keep2:	another one to keep (a bridge's gateway), or NULL
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int stale_addrs(struct planner *pl, const struct obs_ns *ns,
+		       const struct nsnet_link *l, const struct nsnet_prefix *keep,
+		       const struct nsnet_prefix *keep2)
+{
+	struct op *op;
+	int k;
+
+	for (k = 0; k < ns->n_addrs; k++) {
+		const struct nsnet_address *a = &ns->addrs[k];
+
+		if (a->ifindex != l->ifindex || link_local(&a->local) ||
+		    (keep && same_addr(&a->local, keep)) ||
+		    (keep2 && same_addr(&a->local, keep2)))
+			continue;
+		op = plan_add(pl->p, OP_DEL_ADDR, ns == &pl->o->host ? "" : ns->name,
+			      l->name);
+		if (!op)
+			return -ENOMEM;
+		op->a = a->local;
+	}
+	return 0;
+}
+
+/**
+ * plan_addr_removals() - addresses the lab's interfaces should no longer have
+ * @pl:		planner
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int plan_addr_removals(struct planner *pl)
+{
+	struct observed *o = pl->o;
+	size_t i;
+	int j, err = 0;
+
+	for (i = 0; !err && i < o->n_ns; i++) {
+		struct obs_ns *ns = &o->ns[i];
+
+		if (!ns->ours || !ns->exists || !node_of(pl->lab, ns->name))
+			continue;
+		for (j = 0; !err && j < ns->n_links; j++) {
+			const struct want_if *w = wanted_if(pl, ns->name,
+							    ns->links[j].name);
+
+			if (w)
+				err = stale_addrs(pl, ns, &ns->links[j],
+						  w->has_addr ? &w->addr : NULL, NULL);
+		}
+	}
+	for (i = 0; !err && i < pl->lab->n_networks; i++) {
+		const struct lab_network *net = &pl->lab->networks[i];
+		const struct nsnet_link *l = obs_link(&o->host, net->name);
+
+		if (l && obs_link_ours(o, pl->lab->name, l, ""))
+			err = stale_addrs(pl, &o->host, l,
+					  net->has_gateway ? &net->gateway : NULL, NULL);
+	}
+	return err;
+}
+
+/**
+ * plan_interfaces() - veths, cables and their setup, for one namespace
+ * @pl:		planner
+ * @ns:		the namespace's observation (NULL or !exists: new)
+ * @node:	the node
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int plan_interfaces(struct planner *pl, struct obs_ns *ns,
+			   const struct lab_node *node)
+{
+	bool fresh = !ns || !ns->exists;
+	struct obs_ns *host = &pl->o->host;
+	char tag[LAB_NAME_MAX + 8];
+	struct op *op;
+	size_t i;
+
+	lab_tag(pl->lab->name, tag, sizeof(tag));
+	for (i = 0; i < pl->n_ifs; i++) {
+		const struct want_if *w = &pl->ifs[i];
+		const struct nsnet_link *l = fresh ? NULL : obs_link(ns, w->name);
+		const struct nsnet_link *h = *w->host ? obs_link(host, w->host) : NULL;
+
+		if (strcmp(w->ns, node->name))
+			continue;
+		if (*w->host) {
+			if (!l || !h) {
+				/* One end without the other: a renamed peer
+				 * or a half-removed pair. Start over. */
+				if (l && !plan_add(pl->p, OP_DEL_NSLINK, w->ns, w->name))
+					return -ENOMEM;
+				if (h && !plan_add(pl->p, OP_DEL_HOSTLINK, "", w->host))
+					return -ENOMEM;
+				op = plan_add(pl->p, OP_ADD_VETH, w->ns, w->host);
+				if (!op)
+					return -ENOMEM;
+				snprintf(op->name2, sizeof(op->name2), "%s", w->name);
+				snprintf(op->master, sizeof(op->master), "%s", w->bridge);
+				l = NULL;
+			} else {
+				const struct nsnet_link *br = obs_link(host, w->bridge);
+
+				if (!br || h->master != br->ifindex) {
+					op = plan_add(pl->p, OP_SET_MASTER, "", w->host);
+					if (!op)
+						return -ENOMEM;
+					snprintf(op->master, sizeof(op->master), "%s",
+						 w->bridge);
+				}
+				if ((!(h->flags & IFF_UP) || strcmp(h->alias, tag)) &&
+				    !plan_add(pl->p, OP_SETUP_IF, "", w->host))
+					return -ENOMEM;
+			}
+		} else if (!l) {
+			/* A cable end: the b end creates the pair once. */
+			const struct lab_link *lk = &pl->lab->links[(i - (pl->n_ifs - 2 * pl->lab->n_links)) / 2];
+			const struct lab_end *a = &lk->end[0], *b = &lk->end[1];
+
+			if (!strcmp(pl->lab->nodes[a->node].name, w->ns) &&
+			    !strcmp(a->ifname, w->name)) {
+				op = plan_add(pl->p, OP_ADD_CABLE, w->ns, w->name);
+				if (!op)
+					return -ENOMEM;
+				snprintf(op->ns2, sizeof(op->ns2), "%s",
+					 pl->lab->nodes[b->node].name);
+				snprintf(op->name2, sizeof(op->name2), "%s", b->ifname);
+			}
+		}
+		if ((!l || !(l->flags & IFF_UP) || strcmp(l->alias, tag)) &&
+		    !plan_add(pl->p, OP_SETUP_IF, w->ns, w->name))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * has_addr() - whether link @name in @ns already has address @a
+ * @ns:		observation, may be NULL
+ * @name:	link name
+ * @a:		address
+ *
+ * Return: true if present.
+ */
+static bool has_addr(const struct obs_ns *ns, const char *name,
+		     const struct nsnet_prefix *a)
+{
+	const struct nsnet_link *l;
+	int i;
+
+	if (!ns || !ns->exists || !(l = obs_link(ns, name)))
+		return false;
+	for (i = 0; i < ns->n_addrs; i++)
+		if (ns->addrs[i].ifindex == l->ifindex &&
+		    same_addr(&ns->addrs[i].local, a))
+			return true;
+	return false;
+}
+
+/**
+ * plan_config() - addresses and routes of one namespace
+ * @pl:		planner
+ * @ns:		observation, NULL or !exists for a new namespace
+ * @node:	the node
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int plan_config(struct planner *pl, struct obs_ns *ns,
+		       const struct lab_node *node)
+{
+	struct op *op;
+	size_t i;
+	int j;
+
+	for (i = 0; i < pl->n_ifs; i++) {
+		const struct want_if *w = &pl->ifs[i];
+
+		if (strcmp(w->ns, node->name) || !w->has_addr)
+			continue;
+		if (has_addr(ns, w->name, &w->addr))
+			continue;
+		op = plan_add(pl->p, OP_ADD_ADDR, w->ns, w->name);
+		if (!op)
+			return -ENOMEM;
+		op->a = w->addr;
+	}
+	for (i = 0; i < node->n_routes; i++) {
+		const struct lab_route *r = &node->routes[i];
+		bool present = false;
+
+		for (j = 0; ns && ns->exists && j < ns->n_routes; j++)
+			present |= route_matches(ns, &ns->routes[j], r);
+		if (present)
+			continue;
+		op = plan_add(pl->p, OP_ADD_ROUTE, node->name, r->dev);
+		if (!op)
+			return -ENOMEM;
+		op->a = r->dst;
+		op->b = r->via;
+		op->has_b = r->has_via;
+	}
+	return 0;
+}
+
+/**
+ * plan_creations() - bridges, namespaces, interfaces, addresses, routes
+ * @pl:		planner
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int plan_creations(struct planner *pl)
+{
+	const struct lab *lab = pl->lab;
+	struct obs_ns *host = &pl->o->host;
+	char tag[LAB_NAME_MAX + 8];
+	size_t i;
+	int err;
+
+	lab_tag(lab->name, tag, sizeof(tag));
+	for (i = 0; i < lab->n_networks; i++) {
+		const struct lab_network *net = &lab->networks[i];
+		const struct nsnet_link *l = obs_link(host, net->name);
+		struct op *op;
+
+		if (!l && !plan_add(pl->p, OP_ADD_BRIDGE, "", net->name))
+			return -ENOMEM;
+		if (l && (!(l->flags & IFF_UP) || strcmp(l->alias, tag)) &&
+		    !plan_add(pl->p, OP_SETUP_IF, "", net->name))
+			return -ENOMEM;
+		if (!net->has_gateway || has_addr(host, net->name, &net->gateway))
+			continue;
+		op = plan_add(pl->p, OP_ADD_ADDR, "", net->name);
+		if (!op)
+			return -ENOMEM;
+		op->a = net->gateway;
+	}
+	for (i = 0; i < lab->n_nodes; i++) {
+		struct obs_ns *ns = observed_ns(pl->o, lab->nodes[i].name);
+		const struct nsnet_link *lo = ns && ns->exists ? obs_link(ns, "lo") : NULL;
+
+		if (!ns || !ns->exists) {
+			if (!plan_add(pl->p, OP_ADD_NETNS, lab->nodes[i].name, NULL))
+				return -ENOMEM;
+		} else if (!lo || !(lo->flags & IFF_UP) || strcmp(lo->alias, tag)) {
+			if (!plan_add(pl->p, OP_SETUP_IF, lab->nodes[i].name, "lo"))
+				return -ENOMEM;
+		}
+	}
+	for (i = 0; i < lab->n_nodes; i++) {
+		err = plan_interfaces(pl, observed_ns(pl->o, lab->nodes[i].name),
+				      &lab->nodes[i]);
+		if (err)
+			return err;
+	}
+	for (i = 0; i < lab->n_nodes; i++) {
+		err = plan_config(pl, observed_ns(pl->o, lab->nodes[i].name),
+				  &lab->nodes[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/**
+ * new_state() - what to record once the plan is applied
+ * @pl:		planner
+ * @file:	the lab file's absolute path
+ *
+ * Return: the state object, or NULL (OOM).
+ */
+static json_t *new_state(struct planner *pl, const char *file)
+{
+	const struct lab *lab = pl->lab;
+	json_t *st, *nodes = json_array(), *links = json_array(),
+	       *subnets = json_array();
+	char text[64];
+	size_t i;
+
+	for (i = 0; i < lab->n_nodes; i++)
+		json_array_append_new(nodes, json_string(lab->nodes[i].name));
+	for (i = 0; i < lab->n_networks; i++) {
+		json_array_append_new(links, json_string(lab->networks[i].name));
+		if (lab->networks[i].has_subnet)
+			json_array_append_new(subnets, json_string(nsnet_prefix_format(
+				&lab->networks[i].subnet, true, text, sizeof(text))));
+	}
+	for (i = 0; i < pl->n_ifs; i++)
+		if (*pl->ifs[i].host)
+			json_array_append_new(links, json_string(pl->ifs[i].host));
+	for (i = 0; i < lab->n_links; i++) {
+		struct nsnet_prefix net = lab->links[i].end[0].addr;
+		unsigned int bit, width = net.family == AF_INET ? 32 : 128;
+
+		if (!lab->links[i].end[0].has_addr)
+			continue;
+		for (bit = net.len; bit < width; bit++)
+			net.addr[bit / 8] &= (uint8_t)~(0x80 >> (bit % 8));
+		json_array_append_new(subnets, json_string(
+			nsnet_prefix_format(&net, true, text, sizeof(text))));
+	}
+	st = json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:O}", "lab", lab->name,
+		       "file", file ? file : "", "group", (json_int_t)lab_group(lab->name),
+		       "nodes", nodes, "host_links", links, "subnets", subnets,
+		       "auto", pl->autos);
+	return st;
+}
+
+/**
+ * plan_lab() - plan `up` of a lab
+ * @ctx:	context
+ * @lab:	the checked lab file
+ * @old_state:	the lab's recorded state, or NULL
+ * @others:	other labs' subnets, array of {"lab", "subnet"}
+ * @o:		observation of the host and the lab's namespaces
+ * @p:		result (ops and the state to record afterwards)
+ * @d:		conflicts with what exists, at the file's positions
+ *
+ * Return: 0; -EINVAL with diagnostics in @d; other -errno recorded in @ctx.
+ */
+int plan_lab(struct nsnet_ctx *ctx, const struct lab *lab, json_t *old_state,
+	     json_t *others, struct observed *o, struct plan *p,
+	     struct lab_diags *d)
+{
+	struct planner pl = { .ctx = ctx, .lab = lab, .o = o, .p = p, .d = d };
+	char abs[4096];
+	size_t i;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	pl.autos = json_deep_copy(json_object_get(old_state, "auto"));
+	if (!pl.autos)
+		pl.autos = json_object();
+	err = collect_ifs(&pl);
+	if (!err) {
+		check_conflicts(&pl, others);
+		if (d->n)
+			err = -EINVAL;
+	}
+	if (!err)
+		err = plan_removals(&pl);
+	if (!err)
+		err = plan_creations(&pl);
+	if (!err)
+		err = plan_addr_removals(&pl);
+	for (i = 0; !err && i < pl.n_ifs; i++)
+		p->ipv6 |= pl.ifs[i].has_addr && pl.ifs[i].addr.family == AF_INET6;
+	if (!err) {
+		p->state = new_state(&pl, realpath(lab->file, abs) ? abs : lab->file);
+		if (!p->state)
+			err = -ENOMEM;
+	}
+	json_decref(pl.autos);
+	free(pl.ifs);
+	if (err == -ENOMEM)
+		return nsnet_fail(ctx, err, "plan");
+	return err;
+}
+
+/**
+ * plan_down() - plan the removal of everything the lab owns
+ * @ctx:	context
+ * @lab:	lab name
+ * @o:		observation of the host and every namespace the lab may own
+ * @p:		result
+ *
+ * Host links go first (veths before their namespaces). When every link of
+ * the lab's device group is the lab's, one group delete removes them all.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int plan_down(struct nsnet_ctx *ctx, const char *lab, struct observed *o,
+	      struct plan *p)
+{
+	unsigned int group = lab_group(lab);
+	bool group_ok = true;
+	size_t i, ours = 0;
+	int j;
+
+	memset(p, 0, sizeof(*p));
+	for (j = 0; j < o->host.n_links; j++) {
+		const struct nsnet_link *l = &o->host.links[j];
+		bool mine = obs_link_ours(o, lab, l, "");
+
+		ours += mine;
+		if (l->group == group && !mine)
+			group_ok = false;
+	}
+	if (ours && group_ok) {
+		struct op *op = plan_add(p, OP_DEL_GROUP, "", NULL);
+
+		if (!op)
+			return nsnet_fail(ctx, -ENOMEM, "plan");
+		snprintf(op->name, sizeof(op->name), "%u", group);
+	}
+	for (j = 0; j < o->host.n_links; j++) {
+		const struct nsnet_link *l = &o->host.links[j];
+
+		/* Tagged links outside the group (renamed by hand, moved by
+		 * an older version) still go, one by one. */
+		if (obs_link_ours(o, lab, l, "") &&
+		    (!group_ok || l->group != group) &&
+		    !plan_add(p, OP_DEL_HOSTLINK, "", l->name))
+			return nsnet_fail(ctx, -ENOMEM, "plan");
+	}
+	for (i = 0; i < o->n_ns; i++)
+		if (o->ns[i].ours && (o->ns[i].exists || o->ns[i].stale) &&
+		    !plan_add(p, OP_DEL_NETNS, o->ns[i].name, NULL))
+			return nsnet_fail(ctx, -ENOMEM, "plan");
+	return 0;
+}

@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * state.c - /run/nsnet: the lock, per-lab state and the journal
+ *
+ * The directory is root's alone (0700) and is opened without following a
+ * symlink, and every file in it is opened relative to it with O_NOFOLLOW,
+ * so nobody can redirect nsnet's writes. The kernel, not this directory, is
+ * the truth about what exists: the state only remembers what a lab file no
+ * longer says (removed nodes), allocated addresses, and the subnets other
+ * labs use. The journal names every object before it is created, so the
+ * next run finds objects a killed run created but did not tag yet.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+/**
+ * state_open() - open /run/nsnet, creating it if asked
+ * @ctx:	context
+ * @sd:		result
+ * @create:	create the directory if missing (changes); else a missing
+ *		directory is -ENOENT (reads)
+ *
+ * Return: 0, or -errno recorded in @ctx.
+ */
+int state_open(struct nsnet_ctx *ctx, struct state_dir *sd, bool create)
+{
+	struct stat st;
+
+	sd->fd = sd->lockfd = -1;
+	if (create && mkdir(STATE_DIR, 0700) < 0 && errno != EEXIST)
+		return nsnet_fail(ctx, -errno, "mkdir %s", STATE_DIR);
+	sd->fd = open(STATE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sd->fd < 0) {
+		int err = -errno;
+
+		if (err == -ELOOP || err == -ENOTDIR)
+			return nsnet_fail_why(ctx, err, false,
+					      "is a symlink or not a directory; refusing to use it",
+					      "%s", STATE_DIR);
+		return err == -ENOENT && !create ? err :
+		       nsnet_fail(ctx, err, "open %s", STATE_DIR);
+	}
+	if (fstat(sd->fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077)) {
+		state_close(sd);
+		return nsnet_fail_why(ctx, -EPERM, false,
+				      "must be owned by root with mode 0700",
+				      "%s", STATE_DIR);
+	}
+	return 0;
+}
+
+/**
+ * state_lock() - take the lock that serializes every change
+ * @ctx:	context
+ * @sd:		open state directory
+ *
+ * Blocks until a concurrent up/down of any lab is done: one lock keeps
+ * address allocation and subnet checks across labs race-free.
+ *
+ * Return: 0, or -errno.
+ */
+int state_lock(struct nsnet_ctx *ctx, struct state_dir *sd)
+{
+	sd->lockfd = openat(sd->fd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW |
+			    O_CLOEXEC, 0600);
+	if (sd->lockfd < 0)
+		return nsnet_fail(ctx, -errno, "open %s/lock", STATE_DIR);
+	while (flock(sd->lockfd, LOCK_EX) < 0) {
+		if (errno != EINTR)
+			return nsnet_fail(ctx, -errno, "lock %s/lock",
+					  STATE_DIR);
+	}
+	return 0;
+}
+
+/**
+ * state_close() - release the lock and the directory
+ * @sd:		state directory, may be unopened
+ */
+void state_close(struct state_dir *sd)
+{
+	if (sd->lockfd >= 0)
+		close(sd->lockfd);
+	if (sd->fd >= 0)
+		close(sd->fd);
+	sd->fd = sd->lockfd = -1;
+}
+
+/**
+ * state_load() - read a lab's state
+ * @ctx:	context
+ * @sd:		state directory
+ * @lab:	lab name (validated: a safe file name)
+ * @err:	0, -ENOENT when the lab has no state, or another -errno
+ *
+ * Return: the state object, or NULL.
+ */
+json_t *state_load(struct nsnet_ctx *ctx, struct state_dir *sd,
+		   const char *lab, int *err)
+{
+	char name[NSNET_NSNAMSIZ + 8];
+	json_error_t jerr;
+	json_t *st;
+	FILE *f;
+	int fd;
+
+	snprintf(name, sizeof(name), "%s.json", lab);
+	fd = openat(sd->fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		*err = -errno;
+		if (*err != -ENOENT)
+			nsnet_fail(ctx, *err, "read %s/%s", STATE_DIR, name);
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		*err = nsnet_fail(ctx, -errno, "read %s/%s", STATE_DIR, name);
+		close(fd);
+		return NULL;
+	}
+	st = json_loadf(f, 0, &jerr);
+	fclose(f);
+	if (!st || !json_is_object(st)) {
+		json_decref(st);
+		/* A torn or foreign file: the kernel's tags still say what is
+		 * ours, so carry on as if there were no state. */
+		*err = -ENOENT;
+		return NULL;
+	}
+	*err = 0;
+	return st;
+}
+
+/**
+ * state_save() - write a lab's state atomically (temporary file + rename)
+ * @ctx:	context
+ * @sd:		state directory
+ * @lab:	lab name
+ * @st:		the state
+ *
+ * Return: 0, or -errno.
+ */
+int state_save(struct nsnet_ctx *ctx, struct state_dir *sd, const char *lab,
+	       json_t *st)
+{
+	char name[NSNET_NSNAMSIZ + 8], tmp[NSNET_NSNAMSIZ + 16];
+	int fd, err = 0;
+
+	snprintf(name, sizeof(name), "%s.json", lab);
+	snprintf(tmp, sizeof(tmp), "%s.json.tmp", lab);
+	unlinkat(sd->fd, tmp, 0);
+	fd = openat(sd->fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+	if (fd < 0)
+		return nsnet_fail(ctx, -errno, "write %s/%s", STATE_DIR, tmp);
+	if (json_dumpfd(st, fd, JSON_INDENT(1) | JSON_SORT_KEYS) < 0 ||
+	    fdatasync(fd) < 0)
+		err = nsnet_fail(ctx, errno ? -errno : -EIO, "write %s/%s",
+				 STATE_DIR, tmp);
+	close(fd);
+	if (!err && renameat(sd->fd, tmp, sd->fd, name) < 0)
+		err = nsnet_fail(ctx, -errno, "rename %s/%s", STATE_DIR, tmp);
+	if (err)
+		unlinkat(sd->fd, tmp, 0);
+	return err;
+}
+
+/**
+ * state_remove() - forget a lab's state and journal
+ * @ctx:	context
+ * @sd:		state directory
+ * @lab:	lab name
+ *
+ * Return: 0, or -errno.
+ */
+int state_remove(struct nsnet_ctx *ctx, struct state_dir *sd, const char *lab)
+{
+	char name[NSNET_NSNAMSIZ + 8];
+
+	snprintf(name, sizeof(name), "%s.json", lab);
+	if (unlinkat(sd->fd, name, 0) < 0 && errno != ENOENT)
+		return nsnet_fail(ctx, -errno, "remove %s/%s", STATE_DIR, name);
+	journal_remove(sd, lab);
+	return 0;
+}
+
+/**
+ * state_labs() - the names of labs that have state, sorted
+ * @ctx:	context
+ * @sd:		state directory
+ * @names:	result: a JSON array of strings
+ *
+ * Return: 0, or -errno.
+ */
+int state_labs(struct nsnet_ctx *ctx, struct state_dir *sd, json_t **names)
+{
+	struct dirent *de;
+	int fd;
+	DIR *d;
+
+	*names = json_array();
+	fd = dup(sd->fd);
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return nsnet_fail(ctx, -errno, "read %s", STATE_DIR);
+	}
+	rewinddir(d);
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n > 5 && !strcmp(de->d_name + n - 5, ".json"))
+			json_array_append_new(*names, json_stringn(de->d_name,
+								   n - 5));
+	}
+	closedir(d);
+	return 0;
+}
+
+/**
+ * journal_open() - open a lab's journal for appending
+ * @ctx:	context
+ * @sd:		state directory
+ * @lab:	lab name
+ *
+ * Return: the descriptor, or -errno.
+ */
+int journal_open(struct nsnet_ctx *ctx, struct state_dir *sd, const char *lab)
+{
+	char name[NSNET_NSNAMSIZ + 16];
+	int fd;
+
+	snprintf(name, sizeof(name), "%s.journal", lab);
+	fd = openat(sd->fd, name, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+	return fd < 0 ? nsnet_fail(ctx, -errno, "open %s/%s", STATE_DIR, name) :
+			fd;
+}
+
+/**
+ * journal_add() - record an object before creating it
+ * @ctx:	context
+ * @fd:		journal
+ * @kind:	"netns", "link" (host) or "nslink" (inside @ns)
+ * @ns:		namespace, "" for the host
+ * @name:	object name
+ *
+ * One JSON line per object, written with a single write() and synced, so a
+ * kill leaves whole lines only (a torn last line is ignored when read).
+ *
+ * Return: 0, or -errno.
+ */
+int journal_add(struct nsnet_ctx *ctx, int fd, const char *kind,
+		const char *ns, const char *name)
+{
+	json_t *e = json_pack("{s:s, s:s, s:s}", "kind", kind, "ns", ns,
+			      "name", name);
+	char *line = e ? json_dumps(e, JSON_COMPACT) : NULL;
+	int err = 0;
+
+	if (!line) {
+		err = -ENOMEM;
+	} else {
+		size_t n = strlen(line);
+
+		line[n] = '\n';	/* json_dumps leaves room: replace the NUL */
+		if (write(fd, line, n + 1) != (ssize_t)(n + 1) ||
+		    fdatasync(fd) < 0)
+			err = errno ? -errno : -EIO;
+		line[n] = '\0';
+	}
+	free(line);
+	json_decref(e);
+	return err ? nsnet_fail(ctx, err, "journal") : 0;
+}
+
+/**
+ * journal_read() - the objects an unfinished run may have created
+ * @sd:		state directory
+ * @lab:	lab name
+ *
+ * Return: a JSON array of {"kind", "ns", "name"}, empty when there is none.
+ */
+json_t *journal_read(struct state_dir *sd, const char *lab)
+{
+	char name[NSNET_NSNAMSIZ + 16], line[1024];
+	json_t *arr = json_array();
+	FILE *f;
+	int fd;
+
+	snprintf(name, sizeof(name), "%s.journal", lab);
+	fd = openat(sd->fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return arr;
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return arr;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		json_t *e = json_loads(line, 0, NULL);
+
+		if (json_is_object(e) &&
+		    json_is_string(json_object_get(e, "kind")) &&
+		    json_is_string(json_object_get(e, "ns")) &&
+		    json_is_string(json_object_get(e, "name")))
+			json_array_append(arr, e);
+		json_decref(e);
+	}
+	fclose(f);
+	return arr;
+}
+
+/**
+ * journal_remove() - drop the journal once its run is complete
+ * @sd:		state directory
+ * @lab:	lab name
+ */
+void journal_remove(struct state_dir *sd, const char *lab)
+{
+	char name[NSNET_NSNAMSIZ + 16];
+
+	snprintf(name, sizeof(name), "%s.journal", lab);
+	unlinkat(sd->fd, name, 0);
+}
+
+/**
+ * lab_group() - the device group of a lab's host links
+ * @lab:	lab name
+ *
+ * Derived from the name (FNV-1a) into a range of its own, so `down` finds
+ * it without state; membership alone never proves ownership (see
+ * obs_link_ours()), so a collision can never make nsnet delete another's
+ * device.
+ *
+ * Return: the group, never 0 (the default group).
+ */
+unsigned int lab_group(const char *lab)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *lab; lab++)
+		h = (h ^ (unsigned char)*lab) * 16777619u;
+	return 0x4e530000u | (h & 0xffffu);
+}
+
+/**
+ * lab_tag() - the alias that marks an object as the lab's
+ * @lab:	lab name
+ * @buf:	output
+ * @len:	size of @buf
+ */
+void lab_tag(const char *lab, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s", TAG_PREFIX, lab);
+}

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * status.c - what labs are up, and what their nodes look like now
+ *
+ * Reads only: no lock. Everything shown comes from the kernel (dumps of the
+ * host and of each node); the state only says which labs and nodes exist.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+/**
+ * cmp_info() - order labs by name
+ * @a:		first
+ * @b:		second
+ *
+ * Return: strcmp() of the names.
+ */
+static int cmp_info(const void *a, const void *b)
+{
+	return strcmp(((const struct nsnet_lab_info *)a)->name,
+		      ((const struct nsnet_lab_info *)b)->name);
+}
+
+/**
+ * nsnet_lab_list() - the labs that are up
+ * @ctx:	context
+ * @out:	result array, free() it
+ *
+ * Return: the count, or -errno.
+ */
+int nsnet_lab_list(struct nsnet_ctx *ctx, struct nsnet_lab_info **out)
+{
+	struct vec v = { .size = sizeof(struct nsnet_lab_info) };
+	struct state_dir sd;
+	json_t *names = NULL, *name;
+	size_t i;
+	int err;
+
+	nsnet_clear_err(ctx);
+	err = state_open(ctx, &sd, false);
+	if (err == -ENOENT)
+		return vec_take(&v, out);
+	if (err)
+		return err;
+	err = state_labs(ctx, &sd, &names);
+	json_array_foreach(names, i, name) {
+		json_t *st = state_load(ctx, &sd, json_string_value(name), &err);
+		struct nsnet_lab_info *l;
+
+		if (!st)
+			continue;
+		l = vec_push(&v);
+		if (!l) {
+			json_decref(st);
+			break;
+		}
+		snprintf(l->name, sizeof(l->name), "%s", json_string_value(name));
+		snprintf(l->file, sizeof(l->file), "%s",
+			 json_string_value(json_object_get(st, "file")) ?: "");
+		l->nodes = (unsigned int)json_array_size(json_object_get(st, "nodes"));
+		l->networks = (unsigned int)json_array_size(
+			json_object_get(st, "subnets"));
+		json_decref(st);
+	}
+	json_decref(names);
+	state_close(&sd);
+	nsnet_clear_err(ctx);
+	vec_sort(&v, cmp_info);
+	err = vec_take(&v, out);
+	return err < 0 ? nsnet_fail(ctx, err, "labs") : err;
+}
+
+/**
+ * link_by_index() - the link with @ifindex among @links
+ * @links:	links
+ * @n:		count
+ * @ifindex:	index
+ *
+ * Return: it, or NULL.
+ */
+static const struct nsnet_link *link_by_index(const struct nsnet_link *links,
+					      int n, int ifindex)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (links[i].ifindex == ifindex)
+			return &links[i];
+	return NULL;
+}
+
+/**
+ * find_peer() - name the other end of a node's veth
+ * @o:		observation (host and nodes)
+ * @ids:	namespace ids of the named namespaces, as the host sees them
+ * @n_ids:	count
+ * @node:	the node's observation
+ * @l:		the node's link
+ * @out:	"HOSTIF" or "NODE:IF"
+ * @len:	size of @out
+ *
+ * The kernel reports a veth's peer as (netnsid, ifindex) relative to the
+ * link's own namespace. From the node, that id is private to the node, so
+ * the host's side is searched instead: a host veth whose peer is this link,
+ * else a node whose link points back at this one.
+ */
+static void find_peer(const struct observed *o, const struct nsnet_netns *ids,
+		      int n_ids, const struct obs_ns *node,
+		      const struct nsnet_link *l, char *out, size_t len)
+{
+	int node_id = -1, i, j;
+	size_t k;
+
+	for (i = 0; i < n_ids; i++)
+		if (!strcmp(ids[i].name, node->name))
+			node_id = ids[i].id;
+	for (i = 0; node_id >= 0 && i < o->host.n_links; i++) {
+		const struct nsnet_link *h = &o->host.links[i];
+
+		if (h->link_netnsid == node_id && h->link == l->ifindex) {
+			snprintf(out, len, "%s", h->name);
+			return;
+		}
+	}
+	for (k = 0; k < o->n_ns; k++) {
+		const struct obs_ns *other = &o->ns[k];
+
+		if (other == node)
+			continue;
+		for (j = 0; j < other->n_links; j++)
+			if (other->links[j].link == l->ifindex &&
+			    l->link == other->links[j].ifindex &&
+			    !strcmp(other->links[j].kind, "veth")) {
+				snprintf(out, len, "%s:%s", other->name,
+					 other->links[j].name);
+				return;
+			}
+	}
+	snprintf(out, len, "-");
+}
+
+/**
+ * fill_if() - one status row
+ * @o:		observation
+ * @ids:	namespace ids
+ * @n_ids:	count
+ * @ns:		the node
+ * @l:		its link
+ * @e:		row to fill
+ */
+static void fill_if(const struct observed *o, const struct nsnet_netns *ids,
+		    int n_ids, const struct obs_ns *ns,
+		    const struct nsnet_link *l, struct nsnet_lab_if *e)
+{
+	int k;
+
+	snprintf(e->node, sizeof(e->node), "%s", ns->name);
+	snprintf(e->ifname, sizeof(e->ifname), "%s", l->name);
+	e->operstate = l->operstate;
+	e->flags = l->flags;
+	find_peer(o, ids, n_ids, ns, l, e->peer, sizeof(e->peer));
+	for (k = 0; k < o->host.n_links; k++) {
+		const struct nsnet_link *h = &o->host.links[k];
+
+		if (!strcmp(h->name, e->peer) && h->master) {
+			const struct nsnet_link *m = link_by_index(
+				o->host.links, o->host.n_links, h->master);
+
+			snprintf(e->master, sizeof(e->master), "%s",
+				 m ? m->name : "?");
+		}
+	}
+	for (k = 0; k < ns->n_addrs && e->n_addrs < 8; k++) {
+		const struct nsnet_prefix *a = &ns->addrs[k].local;
+
+		if (ns->addrs[k].ifindex != l->ifindex ||
+		    (a->family == AF_INET6 && a->addr[0] == 0xfe &&
+		     (a->addr[1] & 0xc0) == 0x80))
+			continue;
+		e->addrs[e->n_addrs++] = *a;
+	}
+}
+
+/**
+ * nsnet_lab_status() - every tagged interface of a lab's nodes
+ * @ctx:	context
+ * @lab:	lab name
+ * @out:	result array, free() it
+ *
+ * Return: the count, or -errno (-ENOENT, an input error, for no such lab).
+ */
+int nsnet_lab_status(struct nsnet_ctx *ctx, const char *lab,
+		     struct nsnet_lab_if **out)
+{
+	struct vec v = { .size = sizeof(struct nsnet_lab_if) };
+	char tag[LAB_NAME_MAX + 8];
+	struct nsnet_netns *ids = NULL;
+	struct observed o = { 0 };
+	struct state_dir sd;
+	json_t *st = NULL, *nodes;
+	const char **names = NULL;
+	size_t i, n;
+	int err, n_ids = 0, j;
+
+	nsnet_clear_err(ctx);
+	err = state_open(ctx, &sd, false);
+	if (!err)
+		st = state_load(ctx, &sd, lab, &err);
+	state_close(&sd);
+	if (err == -ENOENT)
+		return nsnet_fail_why(ctx, err, true, "no such lab is up",
+				      "lab %s", lab);
+	if (err)
+		return err;
+	nodes = json_object_get(st, "nodes");
+	n = json_array_size(nodes);
+	names = calloc(n ? n : 1, sizeof(*names));
+	if (!names) {
+		err = nsnet_fail(ctx, -ENOMEM, "status");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		names[i] = json_string_value(json_array_get(nodes, i));
+	err = observe(ctx, lab, names, n, NULL, &o);
+	if (err)
+		goto out;
+	n_ids = nsnet_netns_list(ctx, &ids);
+	if (n_ids < 0) {
+		err = n_ids;
+		goto out;
+	}
+	lab_tag(lab, tag, sizeof(tag));
+	for (i = 0; i < o.n_ns; i++) {
+		for (j = 0; j < o.ns[i].n_links; j++) {
+			const struct nsnet_link *l = &o.ns[i].links[j];
+			struct nsnet_lab_if *e;
+
+			if (!o.ns[i].ours || !strcmp(l->name, "lo") ||
+			    strcmp(l->alias, tag))
+				continue;
+			e = vec_push(&v);
+			if (!e) {
+				err = nsnet_fail(ctx, -ENOMEM, "status");
+				goto out;
+			}
+			fill_if(&o, ids, n_ids, &o.ns[i], l, e);
+		}
+	}
+	err = vec_take(&v, out);
+out:
+	free(v.items);
+	free(ids);
+	free(names);
+	observed_free(&o);
+	json_decref(st);
+	return err;
+}
