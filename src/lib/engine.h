@@ -54,6 +54,7 @@ void lab_tag(const char *lab, char *buf, size_t len);
  * @stale:	there is a file of that name with no namespace mounted on it
  * @ours:	it is tagged as this lab's (lo's alias), or journaled
  * @links:	its links, sorted by ifindex
+ * @byname:	the same links sorted by name, for obs_link()
  * @n_links:	count
  * @addrs:	its addresses
  * @n_addrs:	count
@@ -66,6 +67,7 @@ struct obs_ns {
 	bool stale;
 	bool ours;
 	struct nsnet_link *links;
+	const struct nsnet_link **byname;
 	int n_links;
 	struct nsnet_address *addrs;
 	int n_addrs;
@@ -76,7 +78,7 @@ struct obs_ns {
 /**
  * struct observed - the part of the system a lab touches
  * @host:	the host namespace (links, addresses, routes)
- * @ns:		the lab's namespaces: desired, recorded and journaled ones
+ * @ns:		the lab's namespaces (desired, recorded, journaled), by name
  * @n_ns:	count
  * @journal:	names in an unfinished run's journal ({"kind", "ns", "name"})
  */
@@ -167,5 +169,27 @@ int apply(struct nsnet_ctx *ctx, const char *lab, struct plan *p, int journal,
 	  unsigned int fail_at, bool *clean);
 
 void diags_clear(struct nsnet_ctx *ctx);
+
+/**
+ * struct ipam - addresses used in a lab, and where to look for free ones
+ * @set:	open-addressing hash set of used addresses (family 0: empty)
+ * @cap:	slots in @set, a power of two
+ * @n:		used slots
+ * @cursor:	per network, the last address handed out
+ */
+struct ipam {
+	struct nsnet_prefix *set;
+	size_t cap;
+	size_t n;
+	struct nsnet_prefix *cursor;
+};
+
+int ipam_init(struct ipam *ip, const struct lab *lab);
+bool ipam_used(struct ipam *ip, const struct nsnet_prefix *a);
+bool ipam_take(struct ipam *ip, const struct nsnet_prefix *net,
+	       const struct nsnet_prefix *a);
+int ipam_next(struct ipam *ip, size_t i, const struct nsnet_prefix *net,
+	      struct nsnet_prefix *out);
+void ipam_free(struct ipam *ip);
 
 #endif /* NSNET_ENGINE_H */

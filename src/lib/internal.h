@@ -89,6 +89,17 @@ bool path_is_nsfs(const char *path);
 int ns_call(int nsfd, int (*fn)(void *), void *arg);
 int ns_path(struct nsnet_ctx *ctx, const char *name, char *buf, size_t len);
 
+/* ---- prefix arithmetic (prefix.c) ---- */
+size_t pfx_bytes(int family);
+bool pfx_in(const struct nsnet_prefix *net, const struct nsnet_prefix *a);
+bool pfx_overlap(const struct nsnet_prefix *a, const struct nsnet_prefix *b);
+bool pfx_equal(const struct nsnet_prefix *a, const struct nsnet_prefix *b);
+struct nsnet_prefix pfx_masked(const struct nsnet_prefix *a);
+bool pfx_has_host_bits(const struct nsnet_prefix *p);
+const char *pfx_special(const struct nsnet_prefix *net,
+			const struct nsnet_prefix *a);
+bool pfx_link_local(const struct nsnet_prefix *p);
+
 /* ---- growable arrays for dump results (vec.c) ---- */
 /**
  * struct vec - a growable array of fixed-size items

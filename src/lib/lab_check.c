@@ -19,101 +19,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "internal.h"
 #include "lab.h"
 
 /* ------------------------------------------------------------- prefixes */
-
-/**
- * same_bits() - whether two addresses agree on their first @len bits
- * @a:		an address
- * @b:		another, of the same family
- * @len:	bits to compare
- *
- * Return: true if equal.
- */
-static bool same_bits(const struct nsnet_prefix *a,
-		      const struct nsnet_prefix *b, unsigned int len)
-{
-	unsigned int bytes = len / 8, rest = len % 8;
-	uint8_t mask = (uint8_t)(0xff << (8 - rest));
-
-	if (memcmp(a->addr, b->addr, bytes))
-		return false;
-	return !rest || !((a->addr[bytes] ^ b->addr[bytes]) & mask);
-}
-
-/**
- * in_subnet() - whether an address lies inside a subnet
- * @net:	the subnet
- * @a:		the address (its length is not looked at)
- *
- * Return: true if @a is inside @net.
- */
-static bool in_subnet(const struct nsnet_prefix *net,
-		      const struct nsnet_prefix *a)
-{
-	return net->family == a->family && same_bits(net, a, net->len);
-}
-
-/**
- * overlap() - whether two subnets share any address
- * @a:		a subnet
- * @b:		another
- *
- * Prefixes are nested or disjoint: they overlap when they agree on the
- * shorter length.
- *
- * Return: true if they overlap.
- */
-static bool overlap(const struct nsnet_prefix *a, const struct nsnet_prefix *b)
-{
-	return a->family == b->family &&
-	       same_bits(a, b, a->len < b->len ? a->len : b->len);
-}
-
-/**
- * masked() - the subnet an address with a length is in
- * @a:		the address
- *
- * Return: @a with its host bits cleared.
- */
-static struct nsnet_prefix masked(const struct nsnet_prefix *a)
-{
-	struct nsnet_prefix p = { .family = a->family, .len = a->len };
-	unsigned int bytes = a->len / 8, rest = a->len % 8;
-
-	memcpy(p.addr, a->addr, bytes);
-	if (rest)
-		p.addr[bytes] = a->addr[bytes] & (uint8_t)(0xff << (8 - rest));
-	return p;
-}
-
-/**
- * special_addr() - whether an address is unusable for a host in its subnet
- * @net:	the subnet
- * @a:		an address inside it
- *
- * IPv4 subnets up to /30 reserve their first (network) and last
- * (broadcast) addresses; /31 and /32 have none (RFC 3021).
- *
- * Return: "network address", "broadcast address" or NULL.
- */
-static const char *special_addr(const struct nsnet_prefix *net,
-				const struct nsnet_prefix *a)
-{
-	uint32_t v, host;
-
-	if (net->family != AF_INET || a->family != AF_INET || net->len > 30)
-		return NULL;
-	v = (uint32_t)a->addr[0] << 24 | (uint32_t)a->addr[1] << 16 |
-	    (uint32_t)a->addr[2] << 8 | a->addr[3];
-	host = v & (0xffffffffu >> net->len);
-	if (host == 0)
-		return "network address";
-	if (host == 0xffffffffu >> net->len)
-		return "broadcast address";
-	return NULL;
-}
 
 /**
  * check_host_addr() - an address must be in its subnet and usable by a host
@@ -130,13 +39,13 @@ static void check_host_addr(struct lab_diags *d, struct lab_pos pos,
 {
 	const char *special;
 
-	if (!in_subnet(net, a)) {
+	if (!pfx_in(net, a)) {
 		lab_diag_add(d, pos, "%s %s is not in subnet %s%s%s", what,
 			     lab_pfx(a, false).s, lab_pfx(net, true).s,
 			     owner ? " of " : "", owner ? owner : "");
 		return;
 	}
-	special = special_addr(net, a);
+	special = pfx_special(net, a);
 	if (special)
 		lab_diag_add(d, pos, "%s %s is the %s of subnet %s", what,
 			     lab_pfx(a, false).s, special,
@@ -169,7 +78,7 @@ static void check_networks(const struct lab *lab, struct lab_diags *d)
 					&n->gateway, &n->subnet, owner);
 		for (j = 0; j < i; j++) {
 			m = &lab->networks[j];
-			if (m->has_subnet && overlap(&n->subnet, &m->subnet))
+			if (m->has_subnet && pfx_overlap(&n->subnet, &m->subnet))
 				lab_diag_add(d, n->subnet_pos,
 					     "subnet %s of network %s overlaps subnet %s of network %s",
 					     lab_pfx(&n->subnet, true).s,
@@ -268,13 +177,13 @@ static void check_ifaces(const struct lab *lab, struct lab_diags *d)
 static void check_link_subnet(const struct lab *lab, struct lab_diags *d,
 			      const struct lab_end *e, size_t idx)
 {
-	struct nsnet_prefix sub = masked(&e->addr);
+	struct nsnet_prefix sub = pfx_masked(&e->addr);
 	const struct lab_network *n;
 	size_t i;
 
 	for (i = 0; i < lab->n_networks; i++) {
 		n = &lab->networks[i];
-		if (n->has_subnet && overlap(&sub, &n->subnet))
+		if (n->has_subnet && pfx_overlap(&sub, &n->subnet))
 			lab_diag_add(d, e->addr_pos,
 				     "subnet %s of link %zu overlaps subnet %s of network %s",
 				     lab_pfx(&sub, true).s, idx + 1,
@@ -302,7 +211,7 @@ static void check_links(const struct lab *lab, struct lab_diags *d)
 					     lab_show(a->node_name).s);
 			if (!a->has_addr)
 				continue;
-			sub = masked(&a->addr);
+			sub = pfx_masked(&a->addr);
 			check_host_addr(d, a->addr_pos, "address", &a->addr,
 					&sub, NULL);
 		}
@@ -311,7 +220,7 @@ static void check_links(const struct lab *lab, struct lab_diags *d)
 		if (!a->has_addr || !b->has_addr)
 			continue;
 		if (a->addr.len != b->addr.len ||
-		    !in_subnet(&a->addr, &b->addr)) {
+		    !pfx_in(&a->addr, &b->addr)) {
 			lab_diag_add(d, b->addr_pos,
 				     "addresses %s and %s of link %zu are not in one subnet",
 				     lab_pfx(&a->addr, true).s,
@@ -389,7 +298,7 @@ static struct ent ent_iface(const struct lab *lab, size_t node,
 		e.net = net->subnet;
 	} else if (ifc->addr_kind == LAB_ADDR_STATIC) {
 		e.has_net = true;
-		e.net = masked(&ifc->addr);
+		e.net = pfx_masked(&ifc->addr);
 	}
 	return e;
 }
@@ -425,7 +334,7 @@ static struct ent *collect_ents(const struct lab *lab, size_t *n)
 						.name = e->ifname,
 						.pos = e->pos, .seq = m,
 						.has_net = e->has_addr,
-						.net = masked(&e->addr) };
+						.net = pfx_masked(&e->addr) };
 			m++;
 		}
 	}
@@ -519,7 +428,7 @@ static void check_route(const struct lab_node *node, const struct lab_route *r,
 	for (i = 0; i < n; i++) {
 		if (!dev && !strcmp(ents[i].name, r->dev))
 			dev = true;
-		if (!via && ents[i].has_net && in_subnet(&ents[i].net, &r->via))
+		if (!via && ents[i].has_net && pfx_in(&ents[i].net, &r->via))
 			via = true;
 	}
 	if (!dev)

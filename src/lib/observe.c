@@ -40,6 +40,31 @@ static bool journaled(json_t *journal, const char *kind, const char *ns,
 }
 
 /**
+ * cmp_str() - order strings (qsort/bsearch over char pointers)
+ * @a:		const char *const *
+ * @b:		const char *const *
+ *
+ * Return: strcmp().
+ */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/**
+ * cmp_link_name() - order link pointers by name
+ * @a:		const struct nsnet_link *const *
+ * @b:		same
+ *
+ * Return: strcmp() of the names.
+ */
+static int cmp_link_name(const void *a, const void *b)
+{
+	return strcmp((*(const struct nsnet_link *const *)a)->name,
+		      (*(const struct nsnet_link *const *)b)->name);
+}
+
+/**
  * dump_ns() - links, addresses and routes of one namespace
  * @ctx:	context
  * @ns:		namespace name, NULL for the host
@@ -49,9 +74,17 @@ static bool journaled(json_t *journal, const char *kind, const char *ns,
  */
 static int dump_ns(struct nsnet_ctx *ctx, const char *ns, struct obs_ns *o)
 {
+	int i;
+
 	o->n_links = nsnet_link_list(ctx, ns, &o->links);
 	if (o->n_links < 0)
 		return o->n_links;
+	o->byname = malloc((o->n_links ? o->n_links : 1) * sizeof(*o->byname));
+	if (!o->byname)
+		return nsnet_fail(ctx, -ENOMEM, "observe");
+	for (i = 0; i < o->n_links; i++)
+		o->byname[i] = &o->links[i];
+	qsort(o->byname, (size_t)o->n_links, sizeof(*o->byname), cmp_link_name);
 	o->n_addrs = nsnet_addr_list(ctx, ns, 0, &o->addrs);
 	if (o->n_addrs < 0)
 		return o->n_addrs;
@@ -76,8 +109,9 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 	    size_t n_names, json_t *journal, struct observed *o)
 {
 	char tag[LAB_NAME_MAX + 8];
+	const char **sorted;
 	size_t i;
-	int err;
+	int err = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->journal = json_incref(journal);
@@ -87,18 +121,24 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 	if (err)
 		return err;
 	o->ns = calloc(n_names ? n_names : 1, sizeof(*o->ns));
-	if (!o->ns)
+	sorted = malloc((n_names ? n_names : 1) * sizeof(*sorted));
+	if (!o->ns || !sorted) {
+		free(sorted);
 		return nsnet_fail(ctx, -ENOMEM, "observe");
+	}
+	/* Sorted and unique, so observed_ns() can bsearch. */
+	memcpy(sorted, names, n_names * sizeof(*sorted));
+	qsort(sorted, n_names, sizeof(*sorted), cmp_str);
 	for (i = 0; i < n_names; i++) {
 		struct obs_ns *ns = &o->ns[o->n_ns];
 		char path[sizeof(NETNS_RUN_DIR) + NSNET_NSNAMSIZ];
 		const struct nsnet_link *lo;
 
-		if (observed_ns(o, names[i]))
+		if (i && !strcmp(sorted[i], sorted[i - 1]))
 			continue;	/* named twice */
-		snprintf(ns->name, sizeof(ns->name), "%s", names[i]);
+		snprintf(ns->name, sizeof(ns->name), "%s", sorted[i]);
 		o->n_ns++;
-		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, names[i]);
+		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, sorted[i]);
 		if (access(path, F_OK) < 0)
 			continue;
 		ns->exists = true;
@@ -107,18 +147,20 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 			 * only if our own killed run left it. */
 			ns->exists = false;
 			ns->stale = true;
-			ns->ours = journaled(journal, "netns", "", names[i]);
+			ns->ours = journaled(journal, "netns", "", sorted[i]);
 			continue;
 		}
-		err = dump_ns(ctx, names[i], ns);
+		err = dump_ns(ctx, sorted[i], ns);
 		if (err)
-			return err;
+			break;
 		lo = obs_link(ns, "lo");
 		ns->ours = (lo && !strcmp(lo->alias, tag)) ||
-			   journaled(journal, "netns", "", names[i]);
+			   journaled(journal, "netns", "", sorted[i]);
 	}
-	nsnet_clear_err(ctx);
-	return 0;
+	free(sorted);
+	if (!err)
+		nsnet_clear_err(ctx);
+	return err;
 }
 
 /**
@@ -128,6 +170,7 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 static void free_ns(struct obs_ns *ns)
 {
 	free(ns->links);
+	free(ns->byname);
 	free(ns->addrs);
 	free(ns->routes);
 }
@@ -157,11 +200,20 @@ void observed_free(struct observed *o)
  */
 struct obs_ns *observed_ns(struct observed *o, const char *name)
 {
-	size_t i;
+	size_t lo = 0, hi = o->n_ns;
 
-	for (i = 0; i < o->n_ns; i++)
-		if (!strcmp(o->ns[i].name, name))
-			return &o->ns[i];
+	/* o->ns is sorted by name (observe() sorts the names first) */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(name, o->ns[mid].name);
+
+		if (!c)
+			return &o->ns[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return NULL;
 }
 
@@ -174,11 +226,19 @@ struct obs_ns *observed_ns(struct observed *o, const char *name)
  */
 const struct nsnet_link *obs_link(const struct obs_ns *ns, const char *name)
 {
-	int i;
+	int lo = 0, hi = ns->n_links;
 
-	for (i = 0; i < ns->n_links; i++)
-		if (!strcmp(ns->links[i].name, name))
-			return &ns->links[i];
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		int c = strcmp(name, ns->byname[mid]->name);
+
+		if (!c)
+			return ns->byname[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return NULL;
 }
 

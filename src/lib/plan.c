@@ -140,56 +140,6 @@ char *op_text(const struct op *op, char *buf, size_t len)
 }
 
 /**
- * prefix_overlap() - whether two prefixes share any address
- * @a:		first
- * @b:		second
- *
- * Return: true if they overlap.
- */
-static bool prefix_overlap(const struct nsnet_prefix *a,
-			   const struct nsnet_prefix *b)
-{
-	unsigned int len = a->len < b->len ? a->len : b->len, bit;
-
-	if (a->family != b->family)
-		return false;
-	for (bit = 0; bit < len; bit++) {
-		uint8_t m = 0x80 >> (bit % 8);
-
-		if ((a->addr[bit / 8] & m) != (b->addr[bit / 8] & m))
-			return false;
-	}
-	return true;
-}
-
-/**
- * same_addr() - whether two prefixes have the same address and length
- * @a:		first
- * @b:		second
- *
- * Return: true if equal.
- */
-static bool same_addr(const struct nsnet_prefix *a, const struct nsnet_prefix *b)
-{
-	size_t n = a->family == AF_INET ? 4 : 16;
-
-	return a->family == b->family && a->len == b->len &&
-	       !memcmp(a->addr, b->addr, n);
-}
-
-/**
- * link_local() - whether an address is IPv6 link-local (managed by the kernel)
- * @p:		address
- *
- * Return: true for fe80::/10.
- */
-static bool link_local(const struct nsnet_prefix *p)
-{
-	return p->family == AF_INET6 && p->addr[0] == 0xfe &&
-	       (p->addr[1] & 0xc0) == 0x80;
-}
-
-/**
  * struct want_if - one desired interface, flattened from the model
  * @node:	node index
  * @ns:		namespace name
@@ -198,6 +148,10 @@ static bool link_local(const struct nsnet_prefix *p)
  * @bridge:	bridge name ("" for a cable end)
  * @addr:	desired address, valid if @has_addr
  * @has_addr:	whether an address is wanted
+ * @auto_net:	the network to allocate from for `address: auto`, or NULL
+ * @pos:	position of `address:`, for messages
+ * @cable:	the direct cable this is an end of, or NULL
+ * @fresh:	the link is created (or re-created) by this plan
  */
 struct want_if {
 	size_t node;
@@ -207,6 +161,10 @@ struct want_if {
 	const char *bridge;
 	struct nsnet_prefix addr;
 	bool has_addr;
+	const struct lab_network *auto_net;
+	struct lab_pos pos;
+	const struct lab_link *cable;
+	bool fresh;
 };
 
 /**
@@ -218,7 +176,12 @@ struct want_if {
  * @d:		diagnostics
  * @ifs:	desired interfaces (switch ports, then cable ends)
  * @n_ifs:	count
- * @autos:	the state's "auto" map, updated with this run's allocations
+ * @by_name:	@ifs sorted by namespace and name
+ * @host_names:	host links the lab wants (bridges, host ends), sorted
+ * @n_host_names: count
+ * @nodes:	the lab's nodes, sorted by name
+ * @old_autos:	the recorded state's "auto" map
+ * @autos:	this run's "auto" map
  */
 struct planner {
 	struct nsnet_ctx *ctx;
@@ -228,133 +191,191 @@ struct planner {
 	struct lab_diags *d;
 	struct want_if *ifs;
 	size_t n_ifs;
+	struct want_if **by_name;
+	const char **host_names;
+	size_t n_host_names;
+	const struct lab_node **nodes;
+	json_t *old_autos;
 	json_t *autos;
 };
 
 /**
- * addr_used() - whether @a is taken in the lab (gateway, static, allocated)
- * @pl:		planner
- * @a:		candidate
- * @upto:	only interfaces before this index count as allocated
+ * auto_key() - the key of an interface in the state's "auto" map
+ * @w:		interface
+ * @buf:	output
+ * @len:	size of @buf
  *
- * Return: true if taken.
+ * Return: "node/iface".
  */
-static bool addr_used(const struct planner *pl, const struct nsnet_prefix *a,
-		      size_t upto)
+static const char *auto_key(const struct want_if *w, char *buf, size_t len)
 {
-	size_t i, j, n = a->family == AF_INET ? 4 : 16;
-
-	for (i = 0; i < pl->lab->n_networks; i++) {
-		const struct lab_network *net = &pl->lab->networks[i];
-
-		if (net->has_gateway && !memcmp(net->gateway.addr, a->addr, n))
-			return true;
-	}
-	for (i = 0; i < pl->lab->n_nodes; i++) {
-		const struct lab_node *node = &pl->lab->nodes[i];
-
-		for (j = 0; j < node->n_ifaces; j++)
-			if (node->ifaces[j].addr_kind == LAB_ADDR_STATIC &&
-			    !memcmp(node->ifaces[j].addr.addr, a->addr, n))
-				return true;
-	}
-	for (i = 0; i < upto && i < pl->n_ifs; i++)
-		if (pl->ifs[i].has_addr && same_addr(&pl->ifs[i].addr, a))
-			return true;
-	return false;
+	snprintf(buf, len, "%s/%s", w->ns, w->name);
+	return buf;
 }
 
 /**
- * host_index() - whether @a is a usable host address of @net
- * @net:	subnet
- * @a:		candidate
- *
- * Return: false for the network address, the IPv4 broadcast address, or an
- * address outside the subnet.
- */
-static bool host_address(const struct nsnet_prefix *net,
-			 const struct nsnet_prefix *a)
-{
-	unsigned int width = net->family == AF_INET ? 32 : 128, bit;
-	bool all0 = true, all1 = true;
-
-	if (!prefix_overlap(net, a))
-		return false;
-	for (bit = net->len; bit < width; bit++) {
-		bool set = a->addr[bit / 8] & (0x80 >> (bit % 8));
-
-		all0 &= !set;
-		all1 &= set;
-	}
-	return !all0 && !(all1 && net->family == AF_INET && net->len < 31);
-}
-
-/**
- * next_addr() - increment an address by one
- * @a:		address, changed in place
- */
-static void next_addr(struct nsnet_prefix *a)
-{
-	int i = a->family == AF_INET ? 3 : 15;
-
-	for (; i >= 0 && ++a->addr[i] == 0; i--)
-		;
-}
-
-/**
- * allocate() - an address for interface @k, whose `address:` is `auto`
+ * keep_address() - reuse the recorded or present address of an auto interface
  * @pl:		planner
- * @k:		index in @pl->ifs
+ * @ip:		allocator
+ * @w:		the interface
  * @net:	its network
- * @key:	"node/iface", the key in the state's "auto" map
  *
  * Stable across runs: the address recorded in the state wins, then the one
- * the interface already has (state lost), then the lowest free one. The
- * global lock makes the choice race-free across concurrent runs.
+ * the interface already has (state lost).
  *
- * Return: 0, or -ENOSPC when the subnet is full.
+ * Return: true if one was kept.
  */
-static int allocate(struct planner *pl, size_t k, const struct lab_network *net,
-		    const char *key)
+static bool keep_address(struct planner *pl, struct ipam *ip, struct want_if *w,
+			 const struct lab_network *net)
 {
-	struct want_if *w = &pl->ifs[k];
-	const char *rec = json_string_value(json_object_get(pl->autos, key));
+	char key[NSNET_NSNAMSIZ + NSNET_IFNAMSIZ + 2];
+	const char *rec = json_string_value(json_object_get(
+		pl->old_autos, auto_key(w, key, sizeof(key))));
 	struct obs_ns *ns = observed_ns(pl->o, w->ns);
+	const struct nsnet_link *l = ns && ns->ours ? obs_link(ns, w->name) : NULL;
 	struct nsnet_prefix cand;
-	char text[64];
-	unsigned long tries;
 	int i;
 
 	if (rec && !nsnet_prefix_parse(rec, NSNET_PFX_NEED_LEN, &cand) &&
-	    cand.len == net->subnet.len && host_address(&net->subnet, &cand) &&
-	    !addr_used(pl, &cand, k))
-		goto found;
-	if (ns && ns->ours) {
-		const struct nsnet_link *l = obs_link(ns, w->name);
-
-		for (i = 0; l && i < ns->n_addrs; i++) {
-			cand = ns->addrs[i].local;
-			if (ns->addrs[i].ifindex == l->ifindex &&
-			    cand.len == net->subnet.len &&
-			    host_address(&net->subnet, &cand) &&
-			    !addr_used(pl, &cand, k))
-				goto found;
-		}
+	    ipam_take(ip, &net->subnet, &cand))
+		goto kept;
+	for (i = 0; l && i < ns->n_addrs; i++) {
+		cand = ns->addrs[i].local;
+		if (ns->addrs[i].ifindex == l->ifindex &&
+		    ipam_take(ip, &net->subnet, &cand))
+			goto kept;
 	}
-	cand = net->subnet;
-	for (tries = 0; tries < 1UL << 20; tries++) {
-		next_addr(&cand);
-		if (!host_address(&net->subnet, &cand))
-			break;
-		if (!addr_used(pl, &cand, k))
-			goto found;
-	}
-	return -ENOSPC;
-found:
+	return false;
+kept:
 	w->addr = cand;
 	w->has_addr = true;
-	json_object_set_new(pl->autos, key, json_string(
-		nsnet_prefix_format(&cand, true, text, sizeof(text))));
+	return true;
+}
+
+/**
+ * assign_autos() - addresses for every `address: auto`
+ * @pl:		planner
+ *
+ * Two passes: first every interface keeps what it had, then the rest get
+ * the lowest free addresses in file order. The global lock makes this
+ * race-free across concurrent runs.
+ *
+ * Return: 0, -EINVAL (a full subnet, with a diagnostic) or -ENOMEM.
+ */
+static int assign_autos(struct planner *pl)
+{
+	const struct lab *lab = pl->lab;
+	char key[NSNET_NSNAMSIZ + NSNET_IFNAMSIZ + 2], text[64];
+	struct ipam ip = { 0 };
+	bool *kept = calloc(pl->n_ifs ? pl->n_ifs : 1, sizeof(*kept));
+	size_t i, k;
+	int err = kept ? ipam_init(&ip, lab) : -ENOMEM;
+
+	for (k = 0; !err && k < pl->n_ifs; k++)
+		if (pl->ifs[k].auto_net)
+			kept[k] = keep_address(pl, &ip, &pl->ifs[k],
+					       pl->ifs[k].auto_net);
+	for (k = 0; !err && k < pl->n_ifs; k++) {
+		struct want_if *w = &pl->ifs[k];
+		const struct lab_network *net = w->auto_net;
+
+		if (!net)
+			continue;
+		if (!kept[k]) {
+			i = (size_t)(net - lab->networks);
+			if (ipam_next(&ip, i, &net->subnet, &w->addr) < 0) {
+				lab_diag_add(pl->d, w->pos,
+					     "address auto: no free address left in %s's subnet",
+					     net->name);
+				continue;
+			}
+			w->has_addr = true;
+		}
+		json_object_set_new(pl->autos, auto_key(w, key, sizeof(key)),
+				    json_string(nsnet_prefix_format(&w->addr, true,
+								    text, sizeof(text))));
+	}
+	ipam_free(&ip);
+	free(kept);
+	if (err)
+		return nsnet_fail(pl->ctx, err, "plan");
+	return pl->d->n ? -EINVAL : 0;
+}
+
+/**
+ * cmp_want() - order desired interfaces by namespace, then name
+ * @a:		const struct want_if *const *
+ * @b:		same
+ *
+ * Return: <0, 0, >0.
+ */
+static int cmp_want(const void *a, const void *b)
+{
+	const struct want_if *x = *(const struct want_if *const *)a;
+	const struct want_if *y = *(const struct want_if *const *)b;
+	int c = strcmp(x->ns, y->ns);
+
+	return c ? c : strcmp(x->name, y->name);
+}
+
+/**
+ * cmp_str() - order strings (qsort/bsearch over char pointers)
+ * @a:		const char *const *
+ * @b:		same
+ *
+ * Return: strcmp().
+ */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/**
+ * cmp_node() - order node pointers by name
+ * @a:		const struct lab_node *const *
+ * @b:		same
+ *
+ * Return: strcmp() of the names.
+ */
+static int cmp_node(const void *a, const void *b)
+{
+	return strcmp((*(const struct lab_node *const *)a)->name,
+		      (*(const struct lab_node *const *)b)->name);
+}
+
+/**
+ * build_indexes() - sorted views for the lookups planning does per object
+ * @pl:		planner
+ *
+ * Without them, asking "is this link wanted?" for each of N links would
+ * scan N desired interfaces: quadratic in the size of the lab.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int build_indexes(struct planner *pl)
+{
+	const struct lab *lab = pl->lab;
+	size_t i, n = 0;
+
+	pl->by_name = malloc((pl->n_ifs ? pl->n_ifs : 1) * sizeof(*pl->by_name));
+	pl->host_names = malloc((pl->n_ifs + lab->n_networks + 1) *
+				sizeof(*pl->host_names));
+	pl->nodes = malloc((lab->n_nodes + 1) * sizeof(*pl->nodes));
+	if (!pl->by_name || !pl->host_names || !pl->nodes)
+		return -ENOMEM;
+	for (i = 0; i < pl->n_ifs; i++) {
+		pl->by_name[i] = &pl->ifs[i];
+		if (*pl->ifs[i].host)
+			pl->host_names[n++] = pl->ifs[i].host;
+	}
+	for (i = 0; i < lab->n_networks; i++)
+		pl->host_names[n++] = lab->networks[i].name;
+	pl->n_host_names = n;
+	for (i = 0; i < lab->n_nodes; i++)
+		pl->nodes[i] = &lab->nodes[i];
+	qsort(pl->by_name, pl->n_ifs, sizeof(*pl->by_name), cmp_want);
+	qsort(pl->host_names, n, sizeof(*pl->host_names), cmp_str);
+	qsort(pl->nodes, lab->n_nodes, sizeof(*pl->nodes), cmp_node);
 	return 0;
 }
 
@@ -368,7 +389,6 @@ static int collect_ifs(struct planner *pl)
 {
 	const struct lab *lab = pl->lab;
 	size_t i, j, n = 0, k = 0;
-	json_t *old = pl->autos;
 
 	for (i = 0; i < lab->n_nodes; i++)
 		n += lab->nodes[i].n_ifaces;
@@ -382,28 +402,18 @@ static int collect_ifs(struct planner *pl)
 
 		for (j = 0; j < node->n_ifaces; j++, k++) {
 			const struct lab_iface *ifc = &node->ifaces[j];
-			const struct lab_network *net = &lab->networks[ifc->network];
 			struct want_if *w = &pl->ifs[k];
-			char key[NSNET_NSNAMSIZ + NSNET_IFNAMSIZ + 2];
 
 			w->node = i;
 			w->ns = node->name;
 			w->name = ifc->name;
-			w->bridge = net->name;
+			w->bridge = lab->networks[ifc->network].name;
 			lab_host_ifname(node, ifc, w->host);
 			w->addr = ifc->addr;
 			w->has_addr = ifc->addr_kind == LAB_ADDR_STATIC;
-			if (ifc->addr_kind != LAB_ADDR_AUTO)
-				continue;
-			snprintf(key, sizeof(key), "%s/%s", node->name, ifc->name);
-			pl->n_ifs = k;
-			if (json_object_get(old, key))
-				json_object_set(pl->autos, key,
-						json_object_get(old, key));
-			if (allocate(pl, k, net, key) < 0)
-				lab_diag_add(pl->d, ifc->addr_pos,
-					     "address auto: no free address left in %s's subnet",
-					     net->name);
+			w->pos = ifc->addr_pos;
+			if (ifc->addr_kind == LAB_ADDR_AUTO)
+				w->auto_net = &lab->networks[ifc->network];
 		}
 	}
 	for (i = 0; i < lab->n_links; i++) {
@@ -417,11 +427,13 @@ static int collect_ifs(struct planner *pl)
 			w->bridge = "";
 			w->addr = e->addr;
 			w->has_addr = e->has_addr;
+			w->cable = &lab->links[i];
 		}
 	}
 	pl->n_ifs = k;
-	json_decref(old);
-	return pl->d->n ? -EINVAL : 0;
+	if (build_indexes(pl))
+		return nsnet_fail(pl->ctx, -ENOMEM, "plan");
+	return assign_autos(pl);
 }
 
 /**
@@ -463,7 +475,7 @@ static void check_conflicts(struct planner *pl, json_t *others)
 			const char *s = json_string_value(json_object_get(e, "subnet"));
 
 			if (s && !nsnet_prefix_parse(s, NSNET_PFX_NEED_LEN, &sub) &&
-			    prefix_overlap(&sub, &net->subnet))
+			    pfx_overlap(&sub, &net->subnet))
 				lab_diag_add(pl->d, net->subnet_pos,
 					     "subnet of %s overlaps %s of lab %s",
 					     net->name, s,
@@ -481,7 +493,7 @@ static void check_conflicts(struct planner *pl, json_t *others)
 				if (host->links[k].ifindex == r->oif)
 					dev = &host->links[k];
 			if (r->dst.len == 0 || r->type != RTN_UNICAST ||
-			    !prefix_overlap(&r->dst, &net->subnet) ||
+			    !pfx_overlap(&r->dst, &net->subnet) ||
 			    (dev && obs_link_ours(pl->o, lab->name, dev, "")))
 				continue;
 			lab_diag_add(pl->d, net->subnet_pos,
@@ -513,15 +525,8 @@ static void check_conflicts(struct planner *pl, json_t *others)
  */
 static bool wanted_host_link(const struct planner *pl, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < pl->lab->n_networks; i++)
-		if (!strcmp(pl->lab->networks[i].name, name))
-			return true;
-	for (i = 0; i < pl->n_ifs; i++)
-		if (!strcmp(pl->ifs[i].host, name))
-			return true;
-	return false;
+	return bsearch(&name, pl->host_names, pl->n_host_names,
+		       sizeof(*pl->host_names), cmp_str) != NULL;
 }
 
 /**
@@ -535,29 +540,30 @@ static bool wanted_host_link(const struct planner *pl, const char *name)
 static const struct want_if *wanted_if(const struct planner *pl,
 				       const char *ns, const char *name)
 {
-	size_t i;
+	struct want_if key = { .ns = ns, .name = name }, *kp = &key, **hit;
 
-	for (i = 0; i < pl->n_ifs; i++)
-		if (!strcmp(pl->ifs[i].ns, ns) && !strcmp(pl->ifs[i].name, name))
-			return &pl->ifs[i];
-	return NULL;
+	hit = bsearch(&kp, pl->by_name, pl->n_ifs, sizeof(*pl->by_name),
+		      cmp_want);
+	return hit ? *hit : NULL;
 }
 
 /**
- * node_of() - the lab node named @name
- * @lab:	lab
+ * node_named() - the lab's node called @name
+ * @pl:		planner
  * @name:	namespace name
  *
  * Return: it, or NULL.
  */
-static const struct lab_node *node_of(const struct lab *lab, const char *name)
+static const struct lab_node *node_named(const struct planner *pl,
+					 const char *name)
 {
-	size_t i;
+	struct lab_node key, *kp = &key;
+	const struct lab_node **hit;
 
-	for (i = 0; i < lab->n_nodes; i++)
-		if (!strcmp(lab->nodes[i].name, name))
-			return &lab->nodes[i];
-	return NULL;
+	snprintf(key.name, sizeof(key.name), "%s", name);
+	hit = bsearch(&kp, pl->nodes, pl->lab->n_nodes, sizeof(*pl->nodes),
+		      cmp_node);
+	return hit ? *hit : NULL;
 }
 
 /**
@@ -573,7 +579,7 @@ static bool route_matches(const struct obs_ns *ns, const struct nsnet_route *o,
 {
 	int i;
 
-	if (!same_addr(&o->dst, &r->dst) || o->has_gateway != r->has_via)
+	if (!pfx_equal(&o->dst, &r->dst) || o->has_gateway != r->has_via)
 		return false;
 	if (r->has_via && memcmp(o->gateway.addr, r->via.addr,
 				 r->via.family == AF_INET ? 4 : 16))
@@ -606,7 +612,7 @@ static int plan_removals(struct planner *pl)
 
 	for (i = 0; i < o->n_ns; i++) {
 		struct obs_ns *ns = &o->ns[i];
-		const struct lab_node *node = node_of(pl->lab, ns->name);
+		const struct lab_node *node = node_named(pl, ns->name);
 
 		if (!ns->ours || !node)
 			continue;
@@ -647,7 +653,7 @@ static int plan_removals(struct planner *pl)
 	}
 	for (i = 0; i < o->n_ns; i++)
 		if (o->ns[i].ours &&
-		    (o->ns[i].stale || !node_of(pl->lab, o->ns[i].name)) &&
+		    (o->ns[i].stale || !node_named(pl, o->ns[i].name)) &&
 		    !plan_add(pl->p, OP_DEL_NETNS, o->ns[i].name, NULL))
 			return -ENOMEM;
 	return 0;
@@ -673,9 +679,9 @@ static int stale_addrs(struct planner *pl, const struct obs_ns *ns,
 	for (k = 0; k < ns->n_addrs; k++) {
 		const struct nsnet_address *a = &ns->addrs[k];
 
-		if (a->ifindex != l->ifindex || link_local(&a->local) ||
-		    (keep && same_addr(&a->local, keep)) ||
-		    (keep2 && same_addr(&a->local, keep2)))
+		if (a->ifindex != l->ifindex || pfx_link_local(&a->local) ||
+		    (keep && pfx_equal(&a->local, keep)) ||
+		    (keep2 && pfx_equal(&a->local, keep2)))
 			continue;
 		op = plan_add(pl->p, OP_DEL_ADDR, ns == &pl->o->host ? "" : ns->name,
 			      l->name);
@@ -701,7 +707,7 @@ static int plan_addr_removals(struct planner *pl)
 	for (i = 0; !err && i < o->n_ns; i++) {
 		struct obs_ns *ns = &o->ns[i];
 
-		if (!ns->ours || !ns->exists || !node_of(pl->lab, ns->name))
+		if (!ns->ours || !ns->exists || !node_named(pl, ns->name))
 			continue;
 		for (j = 0; !err && j < ns->n_links; j++) {
 			const struct want_if *w = wanted_if(pl, ns->name,
@@ -724,78 +730,129 @@ static int plan_addr_removals(struct planner *pl)
 }
 
 /**
- * plan_interfaces() - veths, cables and their setup, for one namespace
+ * ns_link() - an observed link of namespace @ns, NULL if either is missing
  * @pl:		planner
- * @ns:		the namespace's observation (NULL or !exists: new)
- * @node:	the node
+ * @ns:		namespace name
+ * @name:	link name
+ *
+ * Return: the link, or NULL.
+ */
+static const struct nsnet_link *ns_link(const struct planner *pl,
+					const char *ns, const char *name)
+{
+	struct obs_ns *o = observed_ns(pl->o, ns);
+
+	return o && o->exists ? obs_link(o, name) : NULL;
+}
+
+/**
+ * plan_port() - a node's switch port: the veth and its host end
+ * @pl:		planner
+ * @w:		the interface
+ * @l:		its observed node end, or NULL
+ * @tag:	the lab's tag
+ *
+ * *@l is set to NULL when the pair is (re)created.
  *
  * Return: 0, or -ENOMEM.
  */
-static int plan_interfaces(struct planner *pl, struct obs_ns *ns,
-			   const struct lab_node *node)
+static int plan_port(struct planner *pl, const struct want_if *w,
+		     const struct nsnet_link **l, const char *tag)
 {
-	bool fresh = !ns || !ns->exists;
 	struct obs_ns *host = &pl->o->host;
-	char tag[LAB_NAME_MAX + 8];
+	const struct nsnet_link *h = obs_link(host, w->host), *br;
 	struct op *op;
+
+	if (!*l || !h) {
+		/* One end without the other (a renamed peer, a half-removed
+		 * pair): start over with a fresh pair. */
+		if (*l && !plan_add(pl->p, OP_DEL_NSLINK, w->ns, w->name))
+			return -ENOMEM;
+		if (h && !plan_add(pl->p, OP_DEL_HOSTLINK, "", w->host))
+			return -ENOMEM;
+		op = plan_add(pl->p, OP_ADD_VETH, w->ns, w->host);
+		if (!op)
+			return -ENOMEM;
+		snprintf(op->name2, sizeof(op->name2), "%s", w->name);
+		snprintf(op->master, sizeof(op->master), "%s", w->bridge);
+		*l = NULL;
+		return 0;
+	}
+	br = obs_link(host, w->bridge);
+	if (!br || h->master != br->ifindex) {
+		op = plan_add(pl->p, OP_SET_MASTER, "", w->host);
+		if (!op)
+			return -ENOMEM;
+		snprintf(op->master, sizeof(op->master), "%s", w->bridge);
+	}
+	if ((!(h->flags & IFF_UP) || strcmp(h->alias, tag)) &&
+	    !plan_add(pl->p, OP_SETUP_IF, "", w->host))
+		return -ENOMEM;
+	return 0;
+}
+
+/**
+ * plan_cable() - a direct cable, planned once from its a end
+ * @pl:		planner
+ * @w:		the a end
+ * @l:		its observed link, or NULL; NULL on return when recreated
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int plan_cable(struct planner *pl, const struct want_if *w,
+		      const struct nsnet_link **l)
+{
+	const struct lab_end *b = &w->cable->end[1];
+	const char *bns = pl->lab->nodes[b->node].name;
+	const struct nsnet_link *lb = ns_link(pl, bns, b->ifname);
+	struct op *op;
+
+	if (*l && lb)
+		return 0;
+	/* Deleting the one end that is left takes the pair with it. */
+	if (*l && !plan_add(pl->p, OP_DEL_NSLINK, w->ns, w->name))
+		return -ENOMEM;
+	if (lb && !plan_add(pl->p, OP_DEL_NSLINK, bns, b->ifname))
+		return -ENOMEM;
+	op = plan_add(pl->p, OP_ADD_CABLE, w->ns, w->name);
+	if (!op)
+		return -ENOMEM;
+	snprintf(op->ns2, sizeof(op->ns2), "%s", bns);
+	snprintf(op->name2, sizeof(op->name2), "%s", b->ifname);
+	*l = NULL;
+	return 0;
+}
+
+/**
+ * plan_interfaces() - veths, cables and their setup
+ * @pl:		planner
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int plan_interfaces(struct planner *pl)
+{
+	char tag[LAB_NAME_MAX + 8];
 	size_t i;
+	int err = 0;
 
 	lab_tag(pl->lab->name, tag, sizeof(tag));
-	for (i = 0; i < pl->n_ifs; i++) {
+	for (i = 0; !err && i < pl->n_ifs; i++) {
 		const struct want_if *w = &pl->ifs[i];
-		const struct nsnet_link *l = fresh ? NULL : obs_link(ns, w->name);
-		const struct nsnet_link *h = *w->host ? obs_link(host, w->host) : NULL;
+		const struct nsnet_link *l = ns_link(pl, w->ns, w->name);
+		const struct lab_end *a = w->cable ? &w->cable->end[0] : NULL;
 
-		if (strcmp(w->ns, node->name))
-			continue;
-		if (*w->host) {
-			if (!l || !h) {
-				/* One end without the other: a renamed peer
-				 * or a half-removed pair. Start over. */
-				if (l && !plan_add(pl->p, OP_DEL_NSLINK, w->ns, w->name))
-					return -ENOMEM;
-				if (h && !plan_add(pl->p, OP_DEL_HOSTLINK, "", w->host))
-					return -ENOMEM;
-				op = plan_add(pl->p, OP_ADD_VETH, w->ns, w->host);
-				if (!op)
-					return -ENOMEM;
-				snprintf(op->name2, sizeof(op->name2), "%s", w->name);
-				snprintf(op->master, sizeof(op->master), "%s", w->bridge);
-				l = NULL;
-			} else {
-				const struct nsnet_link *br = obs_link(host, w->bridge);
-
-				if (!br || h->master != br->ifindex) {
-					op = plan_add(pl->p, OP_SET_MASTER, "", w->host);
-					if (!op)
-						return -ENOMEM;
-					snprintf(op->master, sizeof(op->master), "%s",
-						 w->bridge);
-				}
-				if ((!(h->flags & IFF_UP) || strcmp(h->alias, tag)) &&
-				    !plan_add(pl->p, OP_SETUP_IF, "", w->host))
-					return -ENOMEM;
-			}
-		} else if (!l) {
-			/* A cable end: the b end creates the pair once. */
-			const struct lab_link *lk = &pl->lab->links[(i - (pl->n_ifs - 2 * pl->lab->n_links)) / 2];
-			const struct lab_end *a = &lk->end[0], *b = &lk->end[1];
-
-			if (!strcmp(pl->lab->nodes[a->node].name, w->ns) &&
-			    !strcmp(a->ifname, w->name)) {
-				op = plan_add(pl->p, OP_ADD_CABLE, w->ns, w->name);
-				if (!op)
-					return -ENOMEM;
-				snprintf(op->ns2, sizeof(op->ns2), "%s",
-					 pl->lab->nodes[b->node].name);
-				snprintf(op->name2, sizeof(op->name2), "%s", b->ifname);
-			}
-		}
-		if ((!l || !(l->flags & IFF_UP) || strcmp(l->alias, tag)) &&
+		if (!w->cable)
+			err = plan_port(pl, w, &l, tag);
+		else if (a->node == w->node && !strcmp(a->ifname, w->name))
+			err = plan_cable(pl, w, &l);
+		else if (!ns_link(pl, pl->lab->nodes[a->node].name, a->ifname))
+			l = NULL;	/* its pair is being (re)created */
+		pl->ifs[i].fresh = !l;
+		if (!err && (!l || !(l->flags & IFF_UP) || strcmp(l->alias, tag)) &&
 		    !plan_add(pl->p, OP_SETUP_IF, w->ns, w->name))
-			return -ENOMEM;
+			err = -ENOMEM;
 	}
-	return 0;
+	return err;
 }
 
 /**
@@ -816,52 +873,82 @@ static bool has_addr(const struct obs_ns *ns, const char *name,
 		return false;
 	for (i = 0; i < ns->n_addrs; i++)
 		if (ns->addrs[i].ifindex == l->ifindex &&
-		    same_addr(&ns->addrs[i].local, a))
+		    pfx_equal(&ns->addrs[i].local, a))
 			return true;
 	return false;
 }
 
 /**
- * plan_config() - addresses and routes of one namespace
+ * route_present() - whether a desired route is there and stays there
  * @pl:		planner
- * @ns:		observation, NULL or !exists for a new namespace
- * @node:	the node
+ * @ns:		the node's observation, NULL or !exists for a new node
+ * @r:		the route
+ *
+ * A route over a link this plan re-creates disappears with the old link,
+ * so it does not count as present.
+ *
+ * Return: true if nothing needs to be done for it.
+ */
+static bool route_present(const struct planner *pl, const struct obs_ns *ns,
+			  const struct lab_route *r)
+{
+	const struct want_if *w;
+	int i, j;
+
+	for (i = 0; ns && ns->exists && i < ns->n_routes; i++) {
+		if (!route_matches(ns, &ns->routes[i], r))
+			continue;
+		for (j = 0; j < ns->n_links; j++) {
+			if (ns->links[j].ifindex != ns->routes[i].oif)
+				continue;
+			w = wanted_if(pl, ns->name, ns->links[j].name);
+			if (w && w->fresh)
+				return false;
+		}
+		return true;
+	}
+	return false;
+}
+
+/**
+ * plan_config() - addresses and routes of every node
+ * @pl:		planner
  *
  * Return: 0, or -ENOMEM.
  */
-static int plan_config(struct planner *pl, struct obs_ns *ns,
-		       const struct lab_node *node)
+static int plan_config(struct planner *pl)
 {
+	const struct lab *lab = pl->lab;
 	struct op *op;
-	size_t i;
-	int j;
+	size_t i, j;
 
 	for (i = 0; i < pl->n_ifs; i++) {
 		const struct want_if *w = &pl->ifs[i];
 
-		if (strcmp(w->ns, node->name) || !w->has_addr)
-			continue;
-		if (has_addr(ns, w->name, &w->addr))
+		if (!w->has_addr || (!w->fresh &&
+		    has_addr(observed_ns(pl->o, w->ns), w->name, &w->addr)))
 			continue;
 		op = plan_add(pl->p, OP_ADD_ADDR, w->ns, w->name);
 		if (!op)
 			return -ENOMEM;
 		op->a = w->addr;
 	}
-	for (i = 0; i < node->n_routes; i++) {
-		const struct lab_route *r = &node->routes[i];
-		bool present = false;
+	for (i = 0; i < lab->n_nodes; i++) {
+		const struct lab_node *node = &lab->nodes[i];
+		const struct obs_ns *ns = observed_ns(pl->o, node->name);
 
-		for (j = 0; ns && ns->exists && j < ns->n_routes; j++)
-			present |= route_matches(ns, &ns->routes[j], r);
-		if (present)
-			continue;
-		op = plan_add(pl->p, OP_ADD_ROUTE, node->name, r->dev);
-		if (!op)
-			return -ENOMEM;
-		op->a = r->dst;
-		op->b = r->via;
-		op->has_b = r->has_via;
+		for (j = 0; j < node->n_routes; j++) {
+			const struct lab_route *r = &node->routes[j];
+
+			if (route_present(pl, ns, r))
+				continue;
+			op = plan_add(pl->p, OP_ADD_ROUTE, node->name, r->dev);
+			if (!op)
+				return -ENOMEM;
+			op->a = r->dst;
+			op->b = r->via;
+			op->has_b = r->has_via;
+		}
 	}
 	return 0;
 }
@@ -910,19 +997,8 @@ static int plan_creations(struct planner *pl)
 				return -ENOMEM;
 		}
 	}
-	for (i = 0; i < lab->n_nodes; i++) {
-		err = plan_interfaces(pl, observed_ns(pl->o, lab->nodes[i].name),
-				      &lab->nodes[i]);
-		if (err)
-			return err;
-	}
-	for (i = 0; i < lab->n_nodes; i++) {
-		err = plan_config(pl, observed_ns(pl->o, lab->nodes[i].name),
-				  &lab->nodes[i]);
-		if (err)
-			return err;
-	}
-	return 0;
+	err = plan_interfaces(pl);
+	return err ? err : plan_config(pl);
 }
 
 /**
@@ -991,9 +1067,7 @@ int plan_lab(struct nsnet_ctx *ctx, const struct lab *lab, json_t *old_state,
 	int err;
 
 	memset(p, 0, sizeof(*p));
-	pl.autos = json_deep_copy(json_object_get(old_state, "auto"));
-	if (!pl.autos)
-		pl.autos = json_object();
+	pl.old_autos = json_object_get(old_state, "auto");
 	err = collect_ifs(&pl);
 	if (!err) {
 		check_conflicts(&pl, others);
@@ -1014,6 +1088,9 @@ int plan_lab(struct nsnet_ctx *ctx, const struct lab *lab, json_t *old_state,
 			err = -ENOMEM;
 	}
 	json_decref(pl.autos);
+	free(pl.by_name);
+	free(pl.host_names);
+	free(pl.nodes);
 	free(pl.ifs);
 	if (err == -ENOMEM)
 		return nsnet_fail(ctx, err, "plan");
