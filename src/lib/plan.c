@@ -459,6 +459,11 @@ static void check_conflicts(struct planner *pl, json_t *others)
 			lab_diag_add(pl->d, lab->nodes[i].pos,
 				     "node %s: a namespace of that name exists and is not lab %s's",
 				     lab->nodes[i].name, lab->name);
+		else if (ns && ns->stale && !ns->ours)
+			lab_diag_add(pl->d, lab->nodes[i].pos,
+				     "node %s: %s/%s is a stale entry with no namespace; remove it with `nsnet netns del %s`",
+				     lab->nodes[i].name, NETNS_RUN_DIR,
+				     lab->nodes[i].name, lab->nodes[i].name);
 	}
 	for (i = 0; i < lab->n_networks; i++) {
 		const struct lab_network *net = &lab->networks[i];

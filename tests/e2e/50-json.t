@@ -83,6 +83,10 @@ ok nsnet route add 10.8.0.0/24 via 10.9.0.2
 ok nsnet -n red route add default via 10.9.0.1
 ok can_ping red 10.9.0.1
 ok can_ping - 10.9.0.2
+# The kernel settles operstate asynchronously (linkwatch, up to a second):
+# compare only once both ends report UP, or the two dumps may differ.
+ok wait_for sh -c 'ip -j link show dev veth-h | grep -q "\"operstate\":\"UP\""'
+ok wait_for sh -c 'ip -n red -j link show dev veth-r | grep -q "\"operstate\":\"UP\""'
 
 # --- the documents and their key names
 for obj in link addr route neigh; do
