@@ -12,7 +12,7 @@ VERSION   := 0.1.0
 
 CC        ?= cc
 B         ?= build
-PKGS      := libmnl jansson yaml-0.1
+PKGS      := libmnl jansson yaml-0.1 libnftables
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -34,10 +34,10 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 # Debian packages: build, runtime, tests. `make deps` installs the missing ones.
 DEPS_BUILD := gcc make pkg-config libmnl-dev libjansson-dev libnftables-dev libyaml-dev
-DEPS_TEST  := iproute2 iputils-ping curl socat perl util-linux python3 procps
+DEPS_TEST  := iproute2 iputils-ping curl socat perl util-linux python3 procps nftables
 DEPS       := $(DEPS_BUILD) $(DEPS_TEST)
 
-.PHONY: FORCE all deps check test asan tidy cppcheck install uninstall clean bench
+.PHONY: FORCE all deps check test asan demo tidy cppcheck install uninstall clean bench
 
 all: $(B)/nsnet $(B)/libnsnet.a $(B)/libnsnet.so $(B)/nsnet.pc
 
@@ -97,6 +97,11 @@ asan:
 	    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 	    EXTRA_LDFLAGS="-fsanitize=address,undefined" test
 
+# The main job for a newcomer: a lab brought up, checked, changed and taken
+# down, in a sandbox of its own (examples/demo.sh; root).
+demo: all
+	NSNET=$(abspath $(B)/nsnet) examples/demo.sh
+
 tidy:
 	clang-tidy $(LIB_SRC) $(CLI_SRC) -- -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc/lib
 
@@ -107,20 +112,21 @@ cppcheck:
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/nsnet \
-	    $(DESTDIR)$(PCDIR) $(DESTDIR)$(MANDIR)/man8
+	    $(DESTDIR)$(PCDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(B)/nsnet $(DESTDIR)$(BINDIR)/nsnet
 	install -m 0644 $(B)/libnsnet.a $(DESTDIR)$(LIBDIR)/libnsnet.a
 	install -m 0755 $(B)/libnsnet.so $(DESTDIR)$(LIBDIR)/libnsnet.so.0
 	ln -sf libnsnet.so.0 $(DESTDIR)$(LIBDIR)/libnsnet.so
 	install -m 0644 include/nsnet/nsnet.h $(DESTDIR)$(INCDIR)/nsnet/nsnet.h
 	install -m 0644 $(B)/nsnet.pc $(DESTDIR)$(PCDIR)/nsnet.pc
+	install -m 0644 docs/nsnet-lab.5 $(DESTDIR)$(MANDIR)/man5/nsnet-lab.5
 	install -m 0644 docs/nsnet.8 $(DESTDIR)$(MANDIR)/man8/nsnet.8
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nsnet $(DESTDIR)$(LIBDIR)/libnsnet.a \
 	    $(DESTDIR)$(LIBDIR)/libnsnet.so $(DESTDIR)$(LIBDIR)/libnsnet.so.0 \
 	    $(DESTDIR)$(INCDIR)/nsnet/nsnet.h $(DESTDIR)$(PCDIR)/nsnet.pc \
-	    $(DESTDIR)$(MANDIR)/man8/nsnet.8
+	    $(DESTDIR)$(MANDIR)/man5/nsnet-lab.5 $(DESTDIR)$(MANDIR)/man8/nsnet.8
 
 clean:
 	rm -rf build

@@ -454,6 +454,9 @@ int nsnet_lab_list(struct nsnet_ctx *ctx, struct nsnet_lab_info **out);
  * @flags:	IFF_* flags
  * @n_addrs:	addresses used in @addrs
  * @addrs:	addresses (IPv6 link-local ones left out)
+ * @missing:	the node's namespace does not exist (only @node is set)
+ *
+ * A node without interfaces is one entry with an empty @ifname.
  */
 struct nsnet_lab_if {
 	char node[NSNET_NSNAMSIZ];
@@ -464,6 +467,7 @@ struct nsnet_lab_if {
 	unsigned int flags;
 	unsigned int n_addrs;
 	struct nsnet_prefix addrs[8];
+	bool missing;
 };
 
 /* Interfaces of a lab's nodes, by node then ifindex. Return: count or -errno;
@@ -473,6 +477,59 @@ int nsnet_lab_status(struct nsnet_ctx *ctx, const char *lab,
 
 /* Test hook: make the lab run's operation number @n (1-based) fail. */
 void nsnet_ctx_set_fail_at(struct nsnet_ctx *ctx, unsigned int n);
+
+/* ============================================================================
+ * NAT and port forwards of the imperative commands (fw.c)
+ *
+ * `nsnet nat` and `nsnet forward`: rules kept in one nftables table of their
+ * own, `inet nsnet` (a lab's rules are in its table `inet nsnet-<lab>`), one
+ * rule (a forward: one per DNAT chain) per call, named by a comment that
+ * spells the call. Changes take /run/nsnet's lock; while any rule exists,
+ * IP forwarding is held on for it (restored when the last rule goes, as a
+ * lab does). Always in the context's host namespace.
+ * ========================================================================= */
+
+/**
+ * struct nsnet_nat - a masquerade rule (`nat add SUBNET [dev UPLINK]`)
+ * @subnet:	source prefix to masquerade (no host bits)
+ * @dev:	only when leaving through this interface; "" for any
+ */
+struct nsnet_nat {
+	struct nsnet_prefix subnet;
+	char dev[NSNET_IFNAMSIZ];
+};
+
+/**
+ * struct nsnet_forward - a port forward (`forward add [proto P] PORT to
+ * ADDR[:PORT]`)
+ * @proto:	IPPROTO_TCP or IPPROTO_UDP
+ * @port:	the host's port, 1..65535
+ * @to:		the destination address (full length); in a delete,
+ *		family 0 matches any destination
+ * @to_port:	the destination port, 1..65535
+ *
+ * Only packets addressed to the host itself are forwarded (any local
+ * address but the loopback), from outside and from the host's processes.
+ */
+struct nsnet_forward {
+	int proto;
+	unsigned int port;
+	struct nsnet_prefix to;
+	unsigned int to_port;
+};
+
+/* Return: 0; -EEXIST if the same rule exists; -errno. */
+int nsnet_nat_add(struct nsnet_ctx *ctx, const struct nsnet_nat *nat);
+/* Return: 0; -ENOENT (an input error) if there is no such rule; -errno. */
+int nsnet_nat_del(struct nsnet_ctx *ctx, const struct nsnet_nat *nat);
+/* Return: the number of rules in *@out, or -errno. */
+int nsnet_nat_list(struct nsnet_ctx *ctx, struct nsnet_nat **out);
+/* Return: 0; -EEXIST if that protocol and port are forwarded; -errno. */
+int nsnet_forward_add(struct nsnet_ctx *ctx, const struct nsnet_forward *f);
+/* Return: 0; -ENOENT (an input error) if there is no such forward; -errno. */
+int nsnet_forward_del(struct nsnet_ctx *ctx, const struct nsnet_forward *f);
+/* Return: the number of forwards in *@out, or -errno. */
+int nsnet_forward_list(struct nsnet_ctx *ctx, struct nsnet_forward **out);
 
 #ifdef __cplusplus
 }

@@ -97,6 +97,18 @@ static void count_op(void *data, const char *op, size_t i, size_t n)
 }
 
 /**
+ * summary() - "FILE: N changes" on stderr, after the listed operations
+ * @c:		invocation
+ * @what:	the lab file or name
+ * @n:		number of operations
+ */
+static void summary(struct cli *c, const char *what, size_t n)
+{
+	fflush(c->out);	/* the operations, when listed, come first */
+	fprintf(c->err, "%s: %zu change%s\n", what, n, n == 1 ? "" : "s");
+}
+
+/**
  * lab_up_or_plan() - nsnet up FILE, and nsnet plan FILE
  * @c:		invocation
  * @argc:	argument count
@@ -120,8 +132,7 @@ static int lab_up_or_plan(struct cli *c, int argc, char **argv, bool plan)
 	if (plan && !ct.n)
 		fprintf(c->out, "no changes\n");
 	else if (!plan && (c->verbose || ct.pr.tty))
-		fprintf(c->err, "%s: %zu change%s\n", argv[0], ct.n,
-			ct.n == 1 ? "" : "s");
+		summary(c, argv[0], ct.n);
 	return EXIT_OK;
 }
 
@@ -172,8 +183,7 @@ static int lab_down(struct cli *c, int argc, char **argv)
 	if (nsnet_lab_down(c->ctx, argv[0], count_op, &ct))
 		return lab_failed(c, &ct.pr);
 	if (c->verbose || ct.pr.tty)
-		fprintf(c->err, "%s: %zu change%s\n", argv[0], ct.n,
-			ct.n == 1 ? "" : "s");
+		summary(c, argv[0], ct.n);
 	return EXIT_OK;
 }
 

@@ -15,7 +15,8 @@
 #define NSNET_VERSION "0.1.0"
 
 static const struct cli_object *const objects[] = {
-	&cli_netns, &cli_link, &cli_addr, &cli_route, &cli_neigh, NULL,
+	&cli_netns, &cli_link, &cli_addr, &cli_route, &cli_neigh, &cli_nat,
+	&cli_forward, NULL,
 };
 
 /**
@@ -77,6 +78,38 @@ static void help_object(FILE *f, const struct cli_object *o)
 }
 
 /**
+ * help_labs() - print the lab verbs
+ * @f:		stream
+ */
+static void help_labs(FILE *f)
+{
+	const struct cli_cmd *cmd;
+	char left[128];
+
+	fputs("\nlabs: declarative labs from a lab file (nsnet-lab(5))\n", f);
+	for (cmd = cli_lab_cmds; cmd->name; cmd++) {
+		snprintf(left, sizeof(left), "%s %s", cmd->name, cmd->usage);
+		fprintf(f, "  nsnet %-52s %s\n", left, cmd->summary);
+	}
+}
+
+/**
+ * find_lab_cmd() - the lab verb @name
+ * @name:	the word
+ *
+ * Return: the verb, or NULL.
+ */
+static const struct cli_cmd *find_lab_cmd(const char *name)
+{
+	const struct cli_cmd *cmd;
+
+	for (cmd = cli_lab_cmds; cmd->name; cmd++)
+		if (!strcmp(cmd->name, name))
+			return cmd;
+	return NULL;
+}
+
+/**
  * cli_help() - print usage generated from the command tables
  * @c:		invocation (unused, for symmetry)
  * @f:		stream
@@ -85,9 +118,6 @@ static void help_object(FILE *f, const struct cli_object *o)
 void cli_help(struct cli *c, FILE *f, const struct cli_object *only)
 {
 	const struct cli_object *const *o;
-
-	const struct cli_cmd *cmd;
-	char left[128];
 
 	fputs("Usage: nsnet [-n NS] [-j [-p]] [-4|-6] OBJECT [VERB [ARGS...]]\n"
 	      "       nsnet [-j] [-v] up|down|plan|status|labs [ARGS...]\n"
@@ -102,11 +132,7 @@ void cli_help(struct cli *c, FILE *f, const struct cli_object *only)
 		help_object(f, only);
 		return;
 	}
-	fputs("\nlabs: declarative labs from a lab file (nsnet-lab(5))\n", f);
-	for (cmd = cli_lab_cmds; cmd->name; cmd++) {
-		snprintf(left, sizeof(left), "%s %s", cmd->name, cmd->usage);
-		fprintf(f, "  nsnet %-52s %s\n", left, cmd->summary);
-	}
+	help_labs(f);
 	for (o = objects; *o; o++)
 		help_object(f, *o);
 	fputs("\nExit status: 0 done, 1 the operation failed, 2 invalid usage or input.\n"
@@ -196,19 +222,24 @@ int cli_main(struct cli *c, int argc, char **argv)
 	}
 	if (!strcmp(argv[i], "help")) {
 		o = i + 1 < argc ? find_object(argv[i + 1]) : NULL;
+		if (i + 1 < argc && !o && (find_lab_cmd(argv[i + 1]) ||
+					   !strcmp(argv[i + 1], "lab"))) {
+			help_labs(c->out);
+			return EXIT_OK;
+		}
 		if (i + 1 < argc && !o)
 			return cli_usage(c, "help \"%s\": unknown object",
 					 argv[i + 1]);
 		cli_help(c, c->out, o);
 		return EXIT_OK;
 	}
-	for (lc = cli_lab_cmds; lc->name; lc++)
-		if (!strcmp(lc->name, argv[i])) {
-			if (c->ns)
-				return cli_usage(c, "-n %s: does not apply to \"%s\"",
-						 c->ns, lc->name);
-			return lc->run(c, argc - i - 1, argv + i + 1);
-		}
+	lc = find_lab_cmd(argv[i]);
+	if (lc) {
+		if (c->ns)
+			return cli_usage(c, "-n %s: does not apply to \"%s\"",
+					 c->ns, lc->name);
+		return lc->run(c, argc - i - 1, argv + i + 1);
+	}
 	o = find_object(argv[i]);
 	if (!o)
 		return cli_usage(c, "object \"%s\": unknown, try \"nsnet --help\"",

@@ -594,6 +594,10 @@ json_t *render_lab_if(const struct nsnet_lab_if *e)
 	unsigned int i;
 
 	json_object_set_new(o, "node", json_string(e->node));
+	if (e->missing) {
+		json_object_set_new(o, "missing", json_true());
+		return o;
+	}
 	json_object_set_new(o, "ifname", json_string(e->ifname));
 	json_object_set_new(o, "peer", json_string(e->peer));
 	if (*e->master)
@@ -627,19 +631,32 @@ void text_lab(struct cli *c, json_t *l)
  */
 void text_lab_status(struct cli *c, json_t *s)
 {
-	json_t *e, *a;
+	static const char *const keys[] = { "node", "ifname", "peer", "master" };
+	static const char *const heads[] = { "NODE", "INTERFACE", "PEER", "SWITCH" };
+	json_t *ifs = json_object_get(s, "interfaces"), *e, *a;
+	int w[4], k;
 	size_t i, j;
 
-	fprintf(c->out, "lab %s\n", jstr(s, "lab"));
-	fprintf(c->out, "  %-12s %-15s %-22s %-15s %-8s %s\n", "NODE",
-		"INTERFACE", "PEER", "SWITCH", "STATE", "ADDRESSES");
-	json_array_foreach(json_object_get(s, "interfaces"), i, e) {
-		fprintf(c->out, "  %-12s %-15s %-22s %-15s %-8s", jstr(e, "node"),
-			jstr(e, "ifname"), jstr(e, "peer"),
-			*jstr(e, "master") ? jstr(e, "master") : "-",
-			jstr(e, "operstate"));
+	for (k = 0; k < 4; k++) {
+		w[k] = (int)strlen(heads[k]);
+		json_array_foreach(ifs, i, e)
+			if ((int)strlen(jstr(e, keys[k])) > w[k])
+				w[k] = (int)strlen(jstr(e, keys[k]));
+	}
+	fprintf(c->out, "lab %s\n  %-*s %-*s %-*s %-*s %-8s ADDRESSES\n",
+		jstr(s, "lab"), w[0], heads[0], w[1], heads[1], w[2], heads[2],
+		w[3], heads[3], "STATE");
+	json_array_foreach(ifs, i, e) {
+		const char *state = json_object_get(e, "missing") ? "MISSING" :
+				    *jstr(e, "ifname") ? jstr(e, "operstate") : "-";
+
+		fprintf(c->out, "  %-*s %-*s %-*s %-*s %s", w[0], jstr(e, "node"),
+			w[1], *jstr(e, "ifname") ? jstr(e, "ifname") : "-",
+			w[2], *jstr(e, "peer") ? jstr(e, "peer") : "-",
+			w[3], *jstr(e, "master") ? jstr(e, "master") : "-", state);
 		json_array_foreach(json_object_get(e, "addresses"), j, a)
-			fprintf(c->out, " %s", json_string_value(a));
+			fprintf(c->out, "%*s%s", j ? 1 : (int)(9 - strlen(state)),
+				"", json_string_value(a));
 		fputc('\n', c->out);
 	}
 }

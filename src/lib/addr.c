@@ -54,7 +54,7 @@ static int addr_change(struct nsnet_ctx *ctx, const char *ns, const char *dev,
 	index = link_index(ctx, s, ns, dev);
 	if (index < 0)
 		return index;
-	msg_addr(&r, type, index, a);
+	msg_addr(&r, type, index, a, 0);
 	err = nl_send(ctx, s, &r, NULL, NULL, extack, sizeof(extack));
 	nl_req_free(&r);
 	if (err == -EADDRNOTAVAIL && type == RTM_DELADDR)

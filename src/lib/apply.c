@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 
 #include "engine.h"
@@ -26,7 +27,6 @@
  * @tag:	"nsnet:<lab>"
  * @group:	the lab's device group
  * @journal:	journal descriptor
- * @ipv6:	keep IPv6 link-local addressing
  * @undo:	operations that reverse what this run did, in order done
  * @undoing:	rollback is running: record nothing more
  * @extack:	the kernel's message for the last failure
@@ -37,7 +37,6 @@ struct applier {
 	char tag[LAB_NAME_MAX + 8];
 	unsigned int group;
 	int journal;
-	bool ipv6;
 	struct plan undo;
 	bool undoing;
 	char extack[256];
@@ -93,14 +92,16 @@ static int index_of(struct applier *ap, const char *ns, const char *name)
  * @ap:		applier
  * @r:		batch to append to
  * @name:	link name (looked up by the kernel)
+ * @v6:		the link carries IPv6
  *
  * Two messages: the kernel applies flags before IFLA_AF_SPEC within one
  * request, and the address mode must be set before the link goes up.
  */
-static void setup_link(struct applier *ap, struct nl_req *r, const char *name)
+static void setup_link(struct applier *ap, struct nl_req *r, const char *name,
+		       bool v6)
 {
 	struct msg_link_set tag = { .nsfd = -1, .alias = ap->tag,
-				    .no_ipv6_ll = !ap->ipv6 && strcmp(name, "lo"),
+				    .no_ipv6_ll = !v6 && strcmp(name, "lo"),
 				    .promote_secondaries = true };
 	struct msg_link_set up = { .nsfd = -1, .up = 1 };
 
@@ -162,7 +163,7 @@ static int add_veth(struct applier *ap, const struct op *op)
 				  op->name2);
 	if (!err) {
 		msg_veth_new(&r, op->name, &host, op->name2, &node);
-		setup_link(ap, &r, op->name);
+		setup_link(ap, &r, op->name, op->v6);
 		err = send_one(ap, "", &r);
 	}
 	close(node.nsfd);
@@ -228,7 +229,7 @@ static int add_netns(struct applier *ap, const struct op *op)
 	err = remember(ap, OP_DEL_NETNS, op->ns, NULL, NULL);
 	if (err)
 		return err;
-	setup_link(ap, &r, "lo");
+	setup_link(ap, &r, "lo", true);
 	return send_one(ap, op->ns, &r);
 }
 
@@ -252,7 +253,7 @@ static int add_bridge(struct applier *ap, const struct op *op)
 	nlh = msg_link_new(&r, op->name, "bridge", &a);
 	if (nlh)
 		msg_link_new_end(&r, nlh);
-	setup_link(ap, &r, op->name);
+	setup_link(ap, &r, op->name, op->v6);
 	err = send_one(ap, "", &r);
 	if (!err)
 		err = remember(ap, OP_DEL_HOSTLINK, "", op->name, NULL);
@@ -282,7 +283,10 @@ static int addr_or_route(struct applier *ap, const struct op *op)
 		msg_route(&r, add ? RTM_NEWROUTE : RTM_DELROUTE, &op->a,
 			  op->has_b ? &op->b : NULL, idx);
 	else
-		msg_addr(&r, add ? RTM_NEWADDR : RTM_DELADDR, idx, &op->a);
+		/* A lab's addresses are its own to give: no duplicate
+		 * address detection, so IPv6 works the moment up returns. */
+		msg_addr(&r, add ? RTM_NEWADDR : RTM_DELADDR, idx, &op->a,
+			 add && op->a.family == AF_INET6 ? IFA_F_NODAD : 0);
 	err = send_one(ap, op->ns, &r);
 	/* A removed route is put back on failure, so a failed change keeps
 	 * the node reachable; removed addresses go last in a plan anyway. */
@@ -338,7 +342,7 @@ static int run_op(struct applier *ap, const struct op *op)
 	case OP_ADD_CABLE:
 		return add_cable(ap, op);
 	case OP_SETUP_IF:
-		setup_link(ap, &r, op->name);
+		setup_link(ap, &r, op->name, op->v6);
 		return send_one(ap, op->ns, &r);
 	case OP_SET_MASTER: {
 		struct msg_link_set m = { .nsfd = -1, .set_master = true };
@@ -423,7 +427,7 @@ int apply(struct nsnet_ctx *ctx, const char *lab, struct plan *p, int journal,
 	  unsigned int fail_at, bool *clean)
 {
 	struct applier ap = { .ctx = ctx, .lab = lab, .journal = journal,
-			      .group = lab_group(lab), .ipv6 = p->ipv6 };
+			      .group = lab_group(lab) };
 	char text[512];
 	size_t i;
 	int err = 0;

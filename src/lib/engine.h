@@ -90,14 +90,14 @@ struct observed {
 };
 
 int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
-	    size_t n_names, json_t *journal, struct observed *o);
+	    size_t n_names, json_t *journal, json_t *recorded, struct observed *o);
 void observed_free(struct observed *o);
 struct obs_ns *observed_ns(struct observed *o, const char *name);
 const struct nsnet_link *obs_link(const struct obs_ns *ns, const char *name);
 bool obs_link_ours(const struct observed *o, const char *lab,
 		   const struct nsnet_link *l, const char *ns);
 
-/** enum op_type - one step of a plan, in the order they are applied */
+/** enum op_type - one step of a plan (plan.c says in which order) */
 enum op_type {
 	OP_DEL_ROUTE,		/* ns: route a(/len) via b */
 	OP_DEL_ADDR,		/* ns: address a on name */
@@ -126,6 +126,8 @@ enum op_type {
  * @a:		address or route destination
  * @b:		route gateway, valid if @has_b
  * @has_b:	whether @b is set
+ * @v6:		the link carries IPv6: keep its link-local address (else
+ *		it is switched off before the link goes up)
  */
 struct op {
 	enum op_type type;
@@ -137,6 +139,7 @@ struct op {
 	struct nsnet_prefix a;
 	struct nsnet_prefix b;
 	bool has_b;
+	bool v6;
 };
 
 /**
@@ -145,14 +148,12 @@ struct op {
  * @n:		count
  * @cap:	allocated
  * @state:	the lab's state after the plan is applied
- * @ipv6:	the lab uses IPv6 addresses (keep link-local addressing)
  */
 struct plan {
 	struct op *ops;
 	size_t n;
 	size_t cap;
 	json_t *state;
-	bool ipv6;
 };
 
 int plan_lab(struct nsnet_ctx *ctx, const struct lab *lab, json_t *old_state,

@@ -208,7 +208,7 @@ void msg_link_set(struct nl_req *r, int ifindex, const char *name,
 		  const struct msg_link_set *c);
 void msg_link_del(struct nl_req *r, int ifindex, unsigned int group);
 void msg_addr(struct nl_req *r, uint16_t type, int ifindex,
-	      const struct nsnet_prefix *a);
+	      const struct nsnet_prefix *a, unsigned int flags);
 void msg_route(struct nl_req *r, uint16_t type, const struct nsnet_prefix *dst,
 	       const struct nsnet_prefix *via, int oif);
 

@@ -40,6 +40,10 @@ struct lab_pos {
  * @gateway:	the host's address on the switch (with @subnet's length)
  * @has_gateway: whether `gateway:` was given (else the host is not attached)
  * @gateway_pos: its position
+ * @nat:	`nat: true` or `nat: {out: IFACE}`: masquerade the subnet when
+ *		it leaves the host through another interface than the bridge
+ * @nat_out:	only through this host interface ("" for any)
+ * @nat_pos:	position of `nat:`'s value
  */
 struct lab_network {
 	char name[NSNET_IFNAMSIZ];
@@ -50,6 +54,37 @@ struct lab_network {
 	struct nsnet_prefix gateway;
 	bool has_gateway;
 	struct lab_pos gateway_pos;
+	bool nat;
+	char nat_out[NSNET_IFNAMSIZ];
+	struct lab_pos nat_pos;
+};
+
+/**
+ * struct lab_forward - a host port forwarded to a node (`forwards:` entry)
+ * @proto:	IPPROTO_TCP (default) or IPPROTO_UDP
+ * @port:	the host's port
+ * @node:	index into lab->nodes (the `to: NODE:PORT` node)
+ * @node_name:	that node's name as written
+ * @to_port:	the node's port
+ * @host:	only traffic to this host address, valid if @has_host
+ * @has_host:	whether `host:` was given
+ * @pos:	position of the entry
+ * @port_pos:	position of `port:`'s value
+ * @to_pos:	position of `to:`'s value
+ * @host_pos:	position of `host:`'s value
+ */
+struct lab_forward {
+	int proto;
+	unsigned int port;
+	size_t node;
+	char node_name[NSNET_NSNAMSIZ];
+	unsigned int to_port;
+	struct nsnet_prefix host;
+	bool has_host;
+	struct lab_pos pos;
+	struct lab_pos port_pos;
+	struct lab_pos to_pos;
+	struct lab_pos host_pos;
 };
 
 /** enum lab_addr_kind - what `address:` says */
@@ -165,6 +200,8 @@ struct lab_link {
  * @n_nodes:	count
  * @links:	direct cables
  * @n_links:	count
+ * @forwards:	host ports forwarded to nodes
+ * @n_forwards:	count
  */
 struct lab {
 	char *file;
@@ -176,6 +213,8 @@ struct lab {
 	size_t n_nodes;
 	struct lab_link *links;
 	size_t n_links;
+	struct lab_forward *forwards;
+	size_t n_forwards;
 };
 
 /**
@@ -241,6 +280,13 @@ void lab_free(struct lab *lab);
 /* lab_check.c: checks that need nothing but the file (names, CIDRs,
  * references, overlaps and duplicates within the lab). */
 int lab_check(const struct lab *lab, struct lab_diags *d);
+
+/* The interface of a forward's node whose address the forward goes to: the
+ * first one (file order) on a network with a gateway, with an address (static
+ * or auto), of the family of `host:` if given, else IPv4 if the node has one.
+ * Return: its index in the node's ifaces, or LAB_NONE (lab_check() refuses
+ * such a lab). */
+size_t lab_forward_iface(const struct lab *lab, const struct lab_forward *f);
 
 /* The host-side name of a node's switch interface: `peer:` if given, else
  * "<node>-<iface>", shortened with a hash to 15 bytes when longer. */

@@ -31,6 +31,34 @@ void diags_clear(struct nsnet_ctx *ctx)
 }
 
 /**
+ * struct diag_ref - a diagnostic's position and index, for sorting
+ * @pos:	position
+ * @index:	index in the diagnostics
+ */
+struct diag_ref {
+	struct lab_pos pos;
+	size_t index;
+};
+
+/**
+ * cmp_diag() - order diagnostics by line, column, then as found
+ * @a:		struct diag_ref
+ * @b:		struct diag_ref
+ *
+ * Return: <0, 0, >0.
+ */
+static int cmp_diag(const void *a, const void *b)
+{
+	const struct diag_ref *x = a, *y = b;
+
+	if (x->pos.line != y->pos.line)
+		return x->pos.line < y->pos.line ? -1 : 1;
+	if (x->pos.col != y->pos.col)
+		return x->pos.col < y->pos.col ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/**
  * diags_take() - copy diagnostics into the context as formatted lines
  * @ctx:	context
  * @d:		diagnostics
@@ -39,16 +67,24 @@ void diags_clear(struct nsnet_ctx *ctx)
  */
 static int diags_take(struct nsnet_ctx *ctx, const struct lab_diags *d)
 {
+	struct diag_ref *order = calloc(d->n ? d->n : 1, sizeof(*order));
 	char line[1024];
 	size_t i;
 
 	diags_clear(ctx);
 	ctx->diags = calloc(d->n ? d->n : 1, sizeof(char *));
-	for (i = 0; ctx->diags && i < d->n; i++) {
-		ctx->diags[i] = strdup(lab_diag_format(d, i, line, sizeof(line)));
-		if (ctx->diags[i])
+	for (i = 0; order && i < d->n; i++)
+		order[i] = (struct diag_ref){ d->items[i].pos, i };
+	/* In file order, as a reader goes through the file. */
+	if (order)
+		qsort(order, d->n, sizeof(*order), cmp_diag);
+	for (i = 0; order && ctx->diags && i < d->n; i++) {
+		ctx->diags[ctx->n_diags] = strdup(lab_diag_format(
+			d, order[i].index, line, sizeof(line)));
+		if (ctx->diags[ctx->n_diags])
 			ctx->n_diags++;
 	}
+	free(order);
 	return nsnet_fail_why(ctx, -EINVAL, true,
 			      d->n == 1 ? "1 problem, nothing was changed" :
 			      "problems found, nothing was changed",
@@ -184,12 +220,13 @@ static json_t *names_of_interest(const struct lab *lab, json_t *state,
  * @lab:	lab name
  * @names:	JSON array of namespace names
  * @journal:	journal entries
+ * @recorded:	node names in the lab's state
  * @o:		result
  *
  * Return: 0, or -errno.
  */
 static int run_observe(struct nsnet_ctx *ctx, const char *lab, json_t *names,
-		       json_t *journal, struct observed *o)
+		       json_t *journal, json_t *recorded, struct observed *o)
 {
 	size_t n = json_array_size(names), i;
 	const char **v = calloc(n ? n : 1, sizeof(*v));
@@ -199,7 +236,7 @@ static int run_observe(struct nsnet_ctx *ctx, const char *lab, json_t *names,
 		return nsnet_fail(ctx, -ENOMEM, "observe");
 	for (i = 0; i < n; i++)
 		v[i] = json_string_value(json_array_get(names, i));
-	err = observe(ctx, lab, v, n, journal, o);
+	err = observe(ctx, lab, v, n, journal, recorded, o);
 	free(v);
 	return err;
 }
@@ -269,18 +306,25 @@ int nsnet_lab_up(struct nsnet_ctx *ctx, const char *file, unsigned int flags,
 	err = load_lab(ctx, file, &lab);
 	if (err)
 		return err;
-	err = state_open(ctx, &sd, true);
+	/* plan only reads: no state directory just means no labs yet */
+	err = state_open(ctx, &sd, !(flags & NSNET_LAB_PLAN));
 	if (!err && !(flags & NSNET_LAB_PLAN))
 		err = state_lock(ctx, &sd);
-	if (err)
+	if (err && !(err == -ENOENT && (flags & NSNET_LAB_PLAN)))
 		goto out;
-	state = state_load(ctx, &sd, lab->name, &err);
-	if (err && err != -ENOENT)
-		goto out;
-	journal = journal_read(&sd, lab->name);
-	others = other_subnets(ctx, &sd, lab->name);
+	if (sd.fd >= 0) {
+		state = state_load(ctx, &sd, lab->name, &err);
+		if (err && err != -ENOENT)
+			goto out;
+		journal = journal_read(&sd, lab->name);
+		others = other_subnets(ctx, &sd, lab->name);
+	} else {
+		journal = json_array();
+		others = json_array();
+	}
 	names = names_of_interest(lab, state, journal, NULL);
-	err = run_observe(ctx, lab->name, names, journal, &o);
+	err = run_observe(ctx, lab->name, names, journal,
+			  json_object_get(state, "nodes"), &o);
 	if (err)
 		goto out;
 	err = plan_lab(ctx, lab, state, others, &o, &p, &d);
@@ -328,7 +372,9 @@ static int lab_name_of(struct nsnet_ctx *ctx, const char *arg, char *name,
 	struct stat st;
 	const char *why;
 
-	if (stat(arg, &st) == 0 && S_ISREG(st.st_mode)) {
+	int st_err = stat(arg, &st) < 0 ? errno : 0;
+
+	if (!st_err && S_ISREG(st.st_mode)) {
 		lab_parse_file(arg, &lab, &d);
 		lab_diags_free(&d);
 		if (lab && *lab->name) {
@@ -340,6 +386,11 @@ static int lab_name_of(struct nsnet_ctx *ctx, const char *arg, char *name,
 		return nsnet_fail_why(ctx, -EINVAL, true, "no readable `lab:` name",
 				      "%s", arg);
 	}
+	if (strchr(arg, '/') || (strlen(arg) > 5 &&
+	    (!strcmp(arg + strlen(arg) - 5, ".yaml") ||
+	     !strcmp(arg + strlen(arg) - 4, ".yml"))))
+		return nsnet_fail_input(ctx, st_err ? -st_err : -EISDIR,
+					"lab file %s", arg);	/* meant a file */
 	why = nsnet_check_nsname(arg);
 	if (!why && strlen(arg) > LAB_NAME_MAX)
 		why = "longer than a lab name can be";
@@ -405,7 +456,8 @@ int nsnet_lab_down(struct nsnet_ctx *ctx, const char *arg, nsnet_op_cb cb,
 	if (!state)
 		all = all_netns(ctx);
 	names = names_of_interest(NULL, state, journal, all);
-	err = run_observe(ctx, lab, names, journal, &o);
+	err = run_observe(ctx, lab, names, journal,
+			  json_object_get(state, "nodes"), &o);
 	if (!err)
 		err = plan_down(ctx, lab, &o, &p);
 	if (!err)

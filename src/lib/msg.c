@@ -206,12 +206,13 @@ void msg_link_del(struct nl_req *r, int ifindex, unsigned int group)
  * @type:	RTM_NEWADDR or RTM_DELADDR
  * @ifindex:	interface
  * @a:		address with prefix length
+ * @flags:	IFA_F_* flags, e.g. IFA_F_NODAD, 0 for none
  *
  * Like `ip addr add`: IFA_LOCAL and IFA_ADDRESS both hold the address (no
  * peer), and addresses in 127.0.0.0/8 get host scope.
  */
 void msg_addr(struct nl_req *r, uint16_t type, int ifindex,
-	      const struct nsnet_prefix *a)
+	      const struct nsnet_prefix *a, unsigned int flags)
 {
 	struct ifaddrmsg *ifa;
 	struct nlmsghdr *nlh;
@@ -228,6 +229,8 @@ void msg_addr(struct nl_req *r, uint16_t type, int ifindex,
 		ifa->ifa_scope = RT_SCOPE_HOST;
 	mnl_attr_put(nlh, IFA_LOCAL, addr_len(a->family), a->addr);
 	mnl_attr_put(nlh, IFA_ADDRESS, addr_len(a->family), a->addr);
+	if (flags)
+		mnl_attr_put_u32(nlh, IFA_FLAGS, flags);
 }
 
 /**

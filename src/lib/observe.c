@@ -65,6 +65,24 @@ static int cmp_link_name(const void *a, const void *b)
 }
 
 /**
+ * listed() - whether @name is in a JSON array of strings
+ * @arr:	the array, may be NULL
+ * @name:	the name
+ *
+ * Return: true if found.
+ */
+static bool listed(json_t *arr, const char *name)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(arr, i, e)
+		if (json_is_string(e) && !strcmp(json_string_value(e), name))
+			return true;
+	return false;
+}
+
+/**
  * dump_ns() - links, addresses and routes of one namespace
  * @ctx:	context
  * @ns:		namespace name, NULL for the host
@@ -101,12 +119,14 @@ static int dump_ns(struct nsnet_ctx *ctx, const char *ns, struct obs_ns *o)
  * @names:	namespace names of interest (desired, recorded, journaled)
  * @n_names:	count
  * @journal:	an unfinished run's journal (kept, not owned)
+ * @recorded:	node names the lab's state lists (a stale file of one of
+ *		those is a node the lab had: a killed `down` leaves them)
  * @o:		result; free with observed_free()
  *
  * Return: 0, or -errno.
  */
 int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
-	    size_t n_names, json_t *journal, struct observed *o)
+	    size_t n_names, json_t *journal, json_t *recorded, struct observed *o)
 {
 	char tag[LAB_NAME_MAX + 8];
 	const char **sorted;
@@ -147,7 +167,8 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 			 * only if our own killed run left it. */
 			ns->exists = false;
 			ns->stale = true;
-			ns->ours = journaled(journal, "netns", "", sorted[i]);
+			ns->ours = journaled(journal, "netns", "", sorted[i]) ||
+				   listed(recorded, sorted[i]);
 			continue;
 		}
 		err = dump_ns(ctx, sorted[i], ns);

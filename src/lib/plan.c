@@ -3,8 +3,10 @@
  * plan.c - diff a lab's desired state against what is observed
  *
  * The result is an ordered list of operations: removals first (routes,
- * addresses, links, then namespaces), then creations (bridges, namespaces,
- * veths, cables, interface setup, addresses, routes). An unchanged lab
+ * links, then namespaces), then creations (bridges, namespaces, veths,
+ * cables, interface setup, addresses, routes), and last the addresses that
+ * go away, so a changed address is made before the old one is broken. An
+ * unchanged lab
  * yields an empty plan, so a second `up` only dumps. Conflicts with things
  * that are not the lab's, and subnets that collide with other labs or the
  * host's routes, are reported as diagnostics at the file's positions.
@@ -152,6 +154,7 @@ char *op_text(const struct op *op, char *buf, size_t len)
  * @pos:	position of `address:`, for messages
  * @cable:	the direct cable this is an end of, or NULL
  * @fresh:	the link is created (or re-created) by this plan
+ * @v6:		it carries IPv6 (its address or its network's subnet)
  */
 struct want_if {
 	size_t node;
@@ -165,6 +168,7 @@ struct want_if {
 	struct lab_pos pos;
 	const struct lab_link *cable;
 	bool fresh;
+	bool v6;
 };
 
 /**
@@ -198,6 +202,37 @@ struct planner {
 	json_t *old_autos;
 	json_t *autos;
 };
+
+/**
+ * net_v6() - whether a network carries IPv6
+ * @net:	network
+ *
+ * Return: true for an IPv6 subnet or gateway.
+ */
+static bool net_v6(const struct lab_network *net)
+{
+	return (net->has_subnet && net->subnet.family == AF_INET6) ||
+	       (net->has_gateway && net->gateway.family == AF_INET6);
+}
+
+/**
+ * plan_setup() - plan tagging a link and bringing it up
+ * @pl:		planner
+ * @ns:		namespace ("" for the host)
+ * @name:	link name
+ * @v6:		the link carries IPv6 (keep link-local addressing)
+ *
+ * Return: the operation, or NULL (OOM).
+ */
+static struct op *plan_setup(struct planner *pl, const char *ns,
+			     const char *name, bool v6)
+{
+	struct op *op = plan_add(pl->p, OP_SETUP_IF, ns, name);
+
+	if (op)
+		op->v6 = v6;
+	return op;
+}
 
 /**
  * auto_key() - the key of an interface in the state's "auto" map
@@ -412,6 +447,8 @@ static int collect_ifs(struct planner *pl)
 			w->addr = ifc->addr;
 			w->has_addr = ifc->addr_kind == LAB_ADDR_STATIC;
 			w->pos = ifc->addr_pos;
+			w->v6 = net_v6(&lab->networks[ifc->network]) ||
+				(w->has_addr && w->addr.family == AF_INET6);
 			if (ifc->addr_kind == LAB_ADDR_AUTO)
 				w->auto_net = &lab->networks[ifc->network];
 		}
@@ -427,6 +464,7 @@ static int collect_ifs(struct planner *pl)
 			w->bridge = "";
 			w->addr = e->addr;
 			w->has_addr = e->has_addr;
+			w->v6 = e->has_addr && e->addr.family == AF_INET6;
 			w->cable = &lab->links[i];
 		}
 	}
@@ -778,6 +816,7 @@ static int plan_port(struct planner *pl, const struct want_if *w,
 		op = plan_add(pl->p, OP_ADD_VETH, w->ns, w->host);
 		if (!op)
 			return -ENOMEM;
+		op->v6 = w->v6;
 		snprintf(op->name2, sizeof(op->name2), "%s", w->name);
 		snprintf(op->master, sizeof(op->master), "%s", w->bridge);
 		*l = NULL;
@@ -791,7 +830,7 @@ static int plan_port(struct planner *pl, const struct want_if *w,
 		snprintf(op->master, sizeof(op->master), "%s", w->bridge);
 	}
 	if ((!(h->flags & IFF_UP) || strcmp(h->alias, tag)) &&
-	    !plan_add(pl->p, OP_SETUP_IF, "", w->host))
+	    !plan_setup(pl, "", w->host, w->v6))
 		return -ENOMEM;
 	return 0;
 }
@@ -854,7 +893,7 @@ static int plan_interfaces(struct planner *pl)
 			l = NULL;	/* its pair is being (re)created */
 		pl->ifs[i].fresh = !l;
 		if (!err && (!l || !(l->flags & IFF_UP) || strcmp(l->alias, tag)) &&
-		    !plan_add(pl->p, OP_SETUP_IF, w->ns, w->name))
+		    !plan_setup(pl, w->ns, w->name, w->v6))
 			err = -ENOMEM;
 	}
 	return err;
@@ -978,11 +1017,15 @@ static int plan_creations(struct planner *pl)
 		const struct nsnet_link *l = obs_link(host, net->name);
 		struct op *op;
 
-		if (!l && !plan_add(pl->p, OP_ADD_BRIDGE, "", net->name))
+		if (!l) {
+			op = plan_add(pl->p, OP_ADD_BRIDGE, "", net->name);
+			if (!op)
+				return -ENOMEM;
+			op->v6 = net_v6(net);
+		} else if ((!(l->flags & IFF_UP) || strcmp(l->alias, tag)) &&
+			   !plan_setup(pl, "", net->name, net_v6(net))) {
 			return -ENOMEM;
-		if (l && (!(l->flags & IFF_UP) || strcmp(l->alias, tag)) &&
-		    !plan_add(pl->p, OP_SETUP_IF, "", net->name))
-			return -ENOMEM;
+		}
 		if (!net->has_gateway || has_addr(host, net->name, &net->gateway))
 			continue;
 		op = plan_add(pl->p, OP_ADD_ADDR, "", net->name);
@@ -998,7 +1041,7 @@ static int plan_creations(struct planner *pl)
 			if (!plan_add(pl->p, OP_ADD_NETNS, lab->nodes[i].name, NULL))
 				return -ENOMEM;
 		} else if (!lo || !(lo->flags & IFF_UP) || strcmp(lo->alias, tag)) {
-			if (!plan_add(pl->p, OP_SETUP_IF, lab->nodes[i].name, "lo"))
+			if (!plan_setup(pl, lab->nodes[i].name, "lo", true))
 				return -ENOMEM;
 		}
 	}
@@ -1017,13 +1060,14 @@ static json_t *new_state(struct planner *pl, const char *file)
 {
 	const struct lab *lab = pl->lab;
 	json_t *st, *nodes = json_array(), *links = json_array(),
-	       *subnets = json_array();
+	       *subnets = json_array(), *nets = json_array();
 	char text[64];
 	size_t i;
 
 	for (i = 0; i < lab->n_nodes; i++)
 		json_array_append_new(nodes, json_string(lab->nodes[i].name));
 	for (i = 0; i < lab->n_networks; i++) {
+		json_array_append_new(nets, json_string(lab->networks[i].name));
 		json_array_append_new(links, json_string(lab->networks[i].name));
 		if (lab->networks[i].has_subnet)
 			json_array_append_new(subnets, json_string(nsnet_prefix_format(
@@ -1043,9 +1087,10 @@ static json_t *new_state(struct planner *pl, const char *file)
 		json_array_append_new(subnets, json_string(
 			nsnet_prefix_format(&net, true, text, sizeof(text))));
 	}
-	st = json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:O}", "lab", lab->name,
-		       "file", file ? file : "", "group", (json_int_t)lab_group(lab->name),
-		       "nodes", nodes, "host_links", links, "subnets", subnets,
+	st = json_pack("{s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:O}", "lab",
+		       lab->name, "file", file ? file : "", "group",
+		       (json_int_t)lab_group(lab->name), "nodes", nodes,
+		       "networks", nets, "host_links", links, "subnets", subnets,
 		       "auto", pl->autos);
 	return st;
 }
@@ -1068,7 +1113,6 @@ int plan_lab(struct nsnet_ctx *ctx, const struct lab *lab, json_t *old_state,
 {
 	struct planner pl = { .ctx = ctx, .lab = lab, .o = o, .p = p, .d = d };
 	char abs[4096];
-	size_t i;
 	int err;
 
 	memset(p, 0, sizeof(*p));
@@ -1085,8 +1129,6 @@ int plan_lab(struct nsnet_ctx *ctx, const struct lab *lab, json_t *old_state,
 		err = plan_creations(&pl);
 	if (!err)
 		err = plan_addr_removals(&pl);
-	for (i = 0; !err && i < pl.n_ifs; i++)
-		p->ipv6 |= pl.ifs[i].has_addr && pl.ifs[i].addr.family == AF_INET6;
 	if (!err) {
 		p->state = new_state(&pl, realpath(lab->file, abs) ? abs : lab->file);
 		if (!p->state)

@@ -63,7 +63,7 @@ int nsnet_lab_list(struct nsnet_ctx *ctx, struct nsnet_lab_info **out)
 			 json_string_value(json_object_get(st, "file")) ?: "");
 		l->nodes = (unsigned int)json_array_size(json_object_get(st, "nodes"));
 		l->networks = (unsigned int)json_array_size(
-			json_object_get(st, "subnets"));
+			json_object_get(st, "networks"));
 		json_decref(st);
 	}
 	json_decref(names);
@@ -225,7 +225,7 @@ int nsnet_lab_status(struct nsnet_ctx *ctx, const char *lab,
 	}
 	for (i = 0; i < n; i++)
 		names[i] = json_string_value(json_array_get(nodes, i));
-	err = observe(ctx, lab, names, n, NULL, &o);
+	err = observe(ctx, lab, names, n, NULL, nodes, &o);
 	if (err)
 		goto out;
 	n_ids = nsnet_netns_list(ctx, &ids);
@@ -235,22 +235,33 @@ int nsnet_lab_status(struct nsnet_ctx *ctx, const char *lab,
 	}
 	lab_tag(lab, tag, sizeof(tag));
 	for (i = 0; i < o.n_ns; i++) {
+		size_t before = v.n;
+		struct nsnet_lab_if *e;
+
 		for (j = 0; j < o.ns[i].n_links; j++) {
 			const struct nsnet_link *l = &o.ns[i].links[j];
-			struct nsnet_lab_if *e;
 
 			if (!o.ns[i].ours || !strcmp(l->name, "lo") ||
 			    strcmp(l->alias, tag))
 				continue;
 			e = vec_push(&v);
-			if (!e) {
-				err = nsnet_fail(ctx, -ENOMEM, "status");
-				goto out;
-			}
+			if (!e)
+				goto oom;
 			fill_if(&o, ids, n_ids, &o.ns[i], l, e);
 		}
+		if (v.n > before)
+			continue;
+		/* No interfaces, or no namespace at all (drift): one row. */
+		e = vec_push(&v);
+		if (!e)
+			goto oom;
+		snprintf(e->node, sizeof(e->node), "%s", o.ns[i].name);
+		e->missing = !o.ns[i].exists || !o.ns[i].ours;
 	}
 	err = vec_take(&v, out);
+	goto out;
+oom:
+	err = nsnet_fail(ctx, -ENOMEM, "status");
 out:
 	free(v.items);
 	free(ids);

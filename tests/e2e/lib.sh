@@ -426,4 +426,179 @@ system_snapshot() {
 	done
 }
 
+# ------------------------------------------------------------ lab helpers
+# Oracles for the lab tests (6x-lab-*.t): everything here reads the system
+# with iproute2 and the file system, never with nsnet (plan_ops aside).
+
+# netns_names - the named namespaces (entries of /run/netns), sorted
+netns_names() {
+	ls -A /run/netns 2>/dev/null | sort
+}
+
+# host_links - the sandbox host's links other than lo, sorted
+host_links() {
+	ip -j link show | jpy 'sorted(l["ifname"] for l in d if l["ifname"] != "lo")'
+}
+
+# ifindexes - "WHERE IFNAME IFINDEX" for every link of the sandbox host
+# (WHERE "-") and of every named namespace, plus "NAME netns INODE" for each
+# namespace, sorted. Equal before and after a command: nothing was deleted
+# and created again.
+ifindexes() {
+	local f ns
+	{
+		ip -j link show | jpy '["- %s %s" % (l["ifname"], l["ifindex"]) for l in d]'
+		for f in /run/netns/*; do
+			[ -e "$f" ] || continue
+			ns=${f##*/}
+			echo "$ns netns $(stat -L -c %i "$f")"
+			ip -n "$ns" -j link show |
+				NS=$ns jpy '["%s %s %s" % (__import__("os").environ["NS"], l["ifname"], l["ifindex"]) for l in d]'
+		done
+	} | sort
+}
+
+# addrs4 NS DEV - DEV's IPv4 addresses as CIDRs, sorted, from `ip -j addr`
+# (NS "-": the sandbox host)
+addrs4() {
+	local n=()
+	[ "$1" = - ] || n=(-n "$1")
+	ip "${n[@]}" -4 -j addr show dev "$2" |
+		jpy 'sorted("%s/%s" % (a["local"], a["prefixlen"])
+		     for l in d for a in l.get("addr_info", []) if "local" in a)'
+}
+
+# routes4 NS - "DST via GW dev DEV" for each IPv4 route of NS ("-": the
+# host) that is not a kernel (proto kernel) route, sorted
+routes4() {
+	local n=()
+	[ "$1" = - ] || n=(-n "$1")
+	ip "${n[@]}" -4 -j route show |
+		jpy 'sorted("%s via %s dev %s" % (r["dst"], r.get("gateway", "-"), r.get("dev", "-"))
+		     for r in d if r.get("protocol") != "kernel")'
+}
+
+# link_json NS DEV EXPR - python EXPR over `l`, DEV's `ip -j -d link` object
+# (NS "-": the sandbox host)
+link_json() {
+	local n=()
+	[ "$1" = - ] || n=(-n "$1")
+	ip "${n[@]}" -j -d link show dev "$2" | jpy "(lambda l: $3)(d[0])"
+}
+
+# lab_view LAB - what iproute2 sees of LAB, one line per interface of a node
+# (a link tagged nsnet:LAB in a named namespace, lo aside), sorted:
+#   NODE IFNAME PEER MASTER OPERSTATE ADDR[,ADDR...]
+# PEER is the host end's name, or NODE:IFNAME for a cable between two nodes;
+# MASTER the host end's bridge ("-" for none); ADDR the addresses as CIDRs,
+# IPv6 link-local ones aside ("-" for none).
+# The same shape as status_view, to compare nsnet's report with the kernel.
+lab_view() {
+	"$PYTHON" - "$1" <<-'PY'
+	import json, os, subprocess, sys
+	tag = "nsnet:" + sys.argv[1]
+	def ipj(*args):
+	    out = subprocess.run(["ip", "-j", *args], capture_output=True,
+	                         text=True, check=True).stdout
+	    return json.loads(out or "[]")
+	host = {l["ifindex"]: l for l in ipj("link", "show")}
+	names = sorted(os.listdir("/run/netns")) if os.path.isdir("/run/netns") else []
+	links = {ns: {l["ifindex"]: l for l in ipj("-n", ns, "link", "show")} for ns in names}
+	rows = []
+	for ns in names:
+	    ids = {e["id"]: e["name"] for e in ipj("-n", ns, "netns", "list") if "id" in e}
+	    addrs = {l["ifindex"]: [a for a in l.get("addr_info", [])
+	                            if "local" in a and a.get("scope") != "link"]
+	             for l in ipj("-n", ns, "addr", "show")}
+	    for idx, l in links[ns].items():
+	        if l["ifname"] == "lo" or l.get("ifalias") != tag:
+	            continue
+	        peer, master = "-", "-"
+	        if "link_index" in l:
+	            other = ids.get(l.get("link_netnsid"))
+	            if other is not None:
+	                p = links.get(other, {}).get(l["link_index"])
+	                if p:
+	                    peer = "%s:%s" % (other, p["ifname"])
+	            else:
+	                p = host.get(l["link_index"])
+	                if p:
+	                    peer, master = p["ifname"], p.get("master", "-")
+	        a = sorted("%s/%s" % (x["local"], x["prefixlen"]) for x in addrs.get(idx, []))
+	        rows.append("%s %s %s %s %s %s" % (ns, l["ifname"], peer, master,
+	                                          l["operstate"], ",".join(a) or "-"))
+	print("\n".join(sorted(rows)))
+	PY
+}
+
+# status_view - `nsnet -j status` output on stdin, in lab_view's shape
+# (all labs together), sorted
+status_view() {
+	jpy 'sorted("%s %s %s %s %s %s" % (i["node"], i["ifname"], i.get("peer") or "-",
+	     i.get("master") or "-", i["operstate"], ",".join(sorted(i["addresses"])) or "-")
+	     for lab in d for i in lab["interfaces"])'
+}
+
+# status_table_view - `nsnet status` table on stdin, in lab_view's shape:
+# the rows under each "NODE INTERFACE PEER SWITCH STATE ADDRESSES" header
+status_table_view() {
+	awk '$1 == "NODE" && $2 == "INTERFACE" { rows = 1; next }
+	     /^lab / { rows = 0; next }
+	     rows && NF >= 5 {
+		a = ""; for (i = 6; i <= NF; i++) { gsub(/,$/, "", $i); a = a (a == "" ? "" : ",") $i }
+		if (a == "") a = "-"
+		print $1, $2, $3, $4, $5, a
+	     }' | sort
+}
+
+# state_files LAB - the entries of /run/nsnet that belong to LAB
+state_files() {
+	find /run/nsnet -mindepth 1 -maxdepth 1 -name "$1.*" -printf '%f\n' 2>/dev/null | sort
+}
+
+# residue [KEEP...] - whatever a lab could leave behind: named namespaces,
+# host links other than lo (and the KEEP names), files in /run/nsnet other
+# than the lock, entries of /etc/netns; one per line, empty when clean
+residue() {
+	local l k keep
+	netns_names | sed 's/^/netns /'
+	for l in $(host_links); do
+		keep=
+		for k in "$@"; do [ "$l" = "$k" ] && keep=1; done
+		[ -n "$keep" ] || echo "link $l"
+	done
+	find /run/nsnet -mindepth 1 -maxdepth 1 ! -name lock -printf 'state %f\n' 2>/dev/null | sort
+	ls -A /etc/netns 2>/dev/null | sed 's/^/etc-netns /'
+}
+
+# no_residue NAME [KEEP...] - one test: residue is empty
+no_residue() {
+	local name=$1 r
+	shift
+	r=$(residue "$@")
+	if [ -z "$r" ]; then
+		pass "$name"
+	else
+		fail "$name"
+		diag "left behind:" "$r"
+		return 1
+	fi
+}
+
+# same NAME BEFORE AFTER - one test: two snapshots are equal (a diff otherwise)
+same() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1"
+		diag "$(diff <(echo "$2") <(echo "$3") | head -40)"
+		return 1
+	fi
+}
+
+# plan_ops FILE - `nsnet plan FILE`, the operation lines only
+plan_ops() {
+	"$NSNET" plan "$1" | grep -E '^[-+~] '
+}
+
 _sandbox_setup
