@@ -475,6 +475,32 @@ struct nsnet_lab_if {
 int nsnet_lab_status(struct nsnet_ctx *ctx, const char *lab,
 		     struct nsnet_lab_if **out);
 
+/* What became of a lab's nftables table (nsnet_lab_fw()). */
+enum nsnet_fw_state {
+	NSNET_FW_NONE,		/* the lab has no table (host not attached) */
+	NSNET_FW_OK,		/* exactly as `up` left it */
+	NSNET_FW_MISSING,	/* gone (e.g. `nft flush ruleset`): run up */
+	NSNET_FW_CHANGED,	/* edited by someone else: run up */
+};
+
+/**
+ * struct nsnet_lab_fw - a lab's NAT, forwards and the state of its table
+ * @table:	enum nsnet_fw_state
+ * @nat:	masqueraded subnets, one per line ("" for none)
+ * @forwards:	port forwards, one per line ("" for none)
+ */
+struct nsnet_lab_fw {
+	int table;
+	char *nat;
+	char *forwards;
+};
+
+/* Fill @out (free its strings with nsnet_lab_fw_free()). Return: 0 or
+ * -errno; -ENOENT (an input error) when no such lab is up. */
+int nsnet_lab_fw(struct nsnet_ctx *ctx, const char *lab,
+		 struct nsnet_lab_fw *out);
+void nsnet_lab_fw_free(struct nsnet_lab_fw *fw);
+
 /* Test hook: make the lab run's operation number @n (1-based) fail. */
 void nsnet_ctx_set_fail_at(struct nsnet_ctx *ctx, unsigned int n);
 

@@ -76,7 +76,7 @@ struct cli_object {
 };
 
 extern const struct cli_object cli_netns, cli_link, cli_addr, cli_route,
-	cli_neigh;
+	cli_neigh, cli_nat, cli_forward;
 extern const struct cli_cmd cli_lab_cmds[];
 
 /* args.c: errors and argument helpers */
@@ -149,6 +149,7 @@ void text_route(struct cli *c, json_t *route);
 void text_neigh(struct cli *c, json_t *neigh);
 void text_netns(struct cli *c, json_t *netns);
 json_t *render_lab_if(const struct nsnet_lab_if *e);
+void render_lab_fw(const struct nsnet_lab_fw *fw, json_t *status);
 void text_lab(struct cli *c, json_t *lab);
 void text_lab_status(struct cli *c, json_t *status);
 

@@ -230,6 +230,7 @@ static int labs_list(struct cli *c, int argc, char **argv)
 static int status_of(struct cli *c, const char *lab, json_t **out)
 {
 	struct nsnet_lab_if *ifs;
+	struct nsnet_lab_fw fw;
 	json_t *arr;
 	int n, i;
 
@@ -240,7 +241,13 @@ static int status_of(struct cli *c, const char *lab, json_t **out)
 	for (i = 0; i < n; i++)
 		json_array_append_new(arr, render_lab_if(&ifs[i]));
 	free(ifs);
+	if (nsnet_lab_fw(c->ctx, lab, &fw)) {
+		json_decref(arr);
+		return cli_lib_error(c);
+	}
 	*out = json_pack("{s:s, s:o}", "lab", lab, "interfaces", arr);
+	render_lab_fw(&fw, *out);
+	nsnet_lab_fw_free(&fw);
 	return EXIT_OK;
 }
 

@@ -612,6 +612,37 @@ json_t *render_lab_if(const struct nsnet_lab_if *e)
 }
 
 /**
+ * lines() - a text of lines as a JSON array
+ * @text:	lines, each ending in '\n'
+ *
+ * Return: a new JSON array.
+ */
+static json_t *lines(const char *text)
+{
+	json_t *arr = json_array();
+	const char *nl;
+
+	for (; text && (nl = strchr(text, '\n')); text = nl + 1)
+		json_array_append_new(arr, json_stringn(text, (size_t)(nl - text)));
+	return arr;
+}
+
+/**
+ * render_lab_fw() - add a lab's NAT, forwards and table state to its status
+ * @fw:		from nsnet_lab_fw()
+ * @status:	the lab's status object
+ */
+void render_lab_fw(const struct nsnet_lab_fw *fw, json_t *status)
+{
+	static const char *const states[] = { "none", "ok", "missing", "changed" };
+
+	json_object_set_new(status, "nat", lines(fw->nat));
+	json_object_set_new(status, "forwards", lines(fw->forwards));
+	json_object_set_new(status, "nftables", json_string(
+		fw->table >= 0 && fw->table < 4 ? states[fw->table] : "none"));
+}
+
+/**
  * text_lab() - one line of `nsnet labs`
  * @c:		invocation
  * @l:		{"lab", "nodes", "networks", "file"}
@@ -659,4 +690,15 @@ void text_lab_status(struct cli *c, json_t *s)
 				"", json_string_value(a));
 		fputc('\n', c->out);
 	}
+	json_array_foreach(json_object_get(s, "nat"), i, a)
+		fprintf(c->out, "  nat      %s\n", json_string_value(a));
+	json_array_foreach(json_object_get(s, "forwards"), i, a)
+		fprintf(c->out, "  forward  %s\n", json_string_value(a));
+	if (!strcmp(jstr(s, "nftables"), "missing") ||
+	    !strcmp(jstr(s, "nftables"), "changed"))
+		fprintf(c->out, "  nftables table inet nsnet-%s is %s: `nsnet up` puts it back\n",
+			jstr(s, "lab"), !strcmp(jstr(s, "nftables"), "missing") ?
+			"MISSING" : "CHANGED");
+	else if (!strcmp(jstr(s, "nftables"), "ok"))
+		fprintf(c->out, "  nftables table inet nsnet-%s ok\n", jstr(s, "lab"));
 }

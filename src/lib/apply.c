@@ -19,6 +19,7 @@
 #include <linux/rtnetlink.h>
 
 #include "engine.h"
+#include "fw.h"
 
 /**
  * struct applier - one run of apply()
@@ -29,6 +30,8 @@
  * @journal:	journal descriptor
  * @undo:	operations that reverse what this run did, in order done
  * @undoing:	rollback is running: record nothing more
+ * @fw:		the nftables script of the plan
+ * @old_fw:	the script it replaces (restored on rollback), or NULL
  * @extack:	the kernel's message for the last failure
  */
 struct applier {
@@ -39,6 +42,8 @@ struct applier {
 	int journal;
 	struct plan undo;
 	bool undoing;
+	const char *fw;
+	const char *old_fw;
 	char extack[256];
 };
 
@@ -366,6 +371,22 @@ static int run_op(struct applier *ap, const struct op *op)
 		msg_link_del(&r, 0, (unsigned int)strtoul(op->name, NULL, 10));
 		err = send_one(ap, "", &r);
 		return err == -ENODEV ? 0 : err;
+	case OP_FW_APPLY:
+		/* Rolling back a replaced table puts the old one back. */
+		err = fw_run(ap->ctx, ap->undoing ? ap->old_fw : ap->fw);
+		if (!err)
+			err = remember(ap, ap->old_fw ? OP_FW_APPLY : OP_FW_DELETE,
+				       "", op->name, NULL);
+		if (err)
+			snprintf(ap->extack, sizeof(ap->extack), "%s",
+				 nsnet_errmsg(ap->ctx));
+		return err;
+	case OP_FW_DELETE:
+		err = fw_delete(ap->ctx, ap->lab);
+		if (err)
+			snprintf(ap->extack, sizeof(ap->extack), "%s",
+				 nsnet_errmsg(ap->ctx));
+		return err;
 	case OP_DEL_NETNS:
 		err = nsnet_netns_del(ap->ctx, op->ns);
 		if (err == -ENOENT)
@@ -427,7 +448,8 @@ int apply(struct nsnet_ctx *ctx, const char *lab, struct plan *p, int journal,
 	  unsigned int fail_at, bool *clean)
 {
 	struct applier ap = { .ctx = ctx, .lab = lab, .journal = journal,
-			      .group = lab_group(lab) };
+			      .group = lab_group(lab), .fw = p->fw,
+			      .old_fw = p->old_fw };
 	char text[512];
 	size_t i;
 	int err = 0;

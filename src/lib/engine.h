@@ -81,12 +81,14 @@ struct obs_ns {
  * @ns:		the lab's namespaces (desired, recorded, journaled), by name
  * @n_ns:	count
  * @journal:	names in an unfinished run's journal ({"kind", "ns", "name"})
+ * @fw:		listing of the lab's nftables table, NULL if it has none
  */
 struct observed {
 	struct obs_ns host;
 	struct obs_ns *ns;
 	size_t n_ns;
 	json_t *journal;
+	char *fw;
 };
 
 int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
@@ -113,6 +115,8 @@ enum op_type {
 	OP_SETUP_IF,		/* ns: link name tagged, IPv6 LL off, up */
 	OP_ADD_ADDR,		/* ns: address a on name */
 	OP_ADD_ROUTE,		/* ns: route a via b dev name */
+	OP_FW_APPLY,		/* (re)create the lab's nftables table: p->fw */
+	OP_FW_DELETE,		/* delete the lab's nftables table */
 };
 
 /**
@@ -148,17 +152,27 @@ struct op {
  * @n:		count
  * @cap:	allocated
  * @state:	the lab's state after the plan is applied
+ * @fw:		the nftables script of OP_FW_APPLY (NULL: the lab wants no table)
+ * @old_fw:	the script applied before, to restore on rollback, or NULL
+ * @forwarding:	the lab needs the host to forward IPv4 (NAT, forwards, or
+ *		routing between its networks)
  */
 struct plan {
 	struct op *ops;
 	size_t n;
 	size_t cap;
 	json_t *state;
+	char *fw;
+	const char *old_fw;
+	bool forwarding;
 };
 
 int plan_lab(struct nsnet_ctx *ctx, const struct lab *lab, json_t *old_state,
 	     json_t *other_subnets, struct observed *o, struct plan *p,
 	     struct lab_diags *d);
+int plan_fw(struct nsnet_ctx *ctx, const struct lab *lab,
+	    const struct nsnet_prefix *to, json_t *old_state,
+	    const struct observed *o, struct plan *p);
 int plan_down(struct nsnet_ctx *ctx, const char *lab, struct observed *o,
 	      struct plan *p);
 struct op *plan_add(struct plan *p, enum op_type type, const char *ns,

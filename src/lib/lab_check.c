@@ -2,12 +2,12 @@
 /*
  * lab_check.c - what can be wrong with a lab judged by its file alone
  *
- * References, duplicates, addresses against subnets, overlaps, routes. The
- * system is not asked: names already taken on the host, other labs and the
- * host's routes are checked where the system is at hand. Every problem is
- * reported, each at the value it is about, and checks that would only
- * repeat an earlier problem (an unknown network has no subnet to check an
- * address against) are skipped.
+ * References, duplicates, addresses against subnets, overlaps, routes, NAT
+ * and port forwards. The system is not asked: names already taken on the
+ * host, other labs and the host's routes are checked where the system is at
+ * hand. Every problem is reported, each at the value it is about, and
+ * checks that would only repeat an earlier problem (an unknown network has
+ * no subnet to check an address against) are skipped.
  *
  * Duplicates are found by sorting, so a lab of thousands of nodes costs
  * O(n log n), not O(n^2).
@@ -17,8 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "fw.h"
 #include "internal.h"
 #include "lab.h"
 
@@ -86,6 +88,48 @@ static void check_networks(const struct lab *lab, struct lab_diags *d)
 					     lab_pfx(&m->subnet, true).s,
 					     lab_show(m->name).s);
 		}
+	}
+}
+
+/**
+ * check_nat() - what `nat:` needs: a name nftables can hold, a subnet, and
+ * the host on the network
+ * @lab:	the lab
+ * @d:		where problems go
+ *
+ * Every bridge of a lab is named in its nftables table (isolation), so
+ * the name check applies to all networks. Masquerading rewrites packets
+ * the host routes: without a gateway the host is not on the network and
+ * nothing from it ever reaches the rule.
+ */
+static void check_nat(const struct lab *lab, struct lab_diags *d)
+{
+	const struct lab_network *n;
+	const char *why;
+	size_t i, j;
+
+	for (i = 0; i < lab->n_networks; i++) {
+		n = &lab->networks[i];
+		why = fw_check_name(n->name);
+		if (why)
+			lab_diag_add(d, n->pos, "network name \"%s\": %s",
+				     lab_show(n->name).s, why);
+		if (!n->nat)
+			continue;
+		if (!n->has_subnet)
+			lab_diag_add(d, n->nat_pos,
+				     "nat: network %s has no subnet to masquerade",
+				     lab_show(n->name).s);
+		else if (!n->has_gateway)
+			lab_diag_add(d, n->nat_pos,
+				     "nat: network %s has no gateway: the host must be attached to it to masquerade its traffic",
+				     lab_show(n->name).s);
+		for (j = 0; n->nat_out[0] && j < lab->n_networks; j++)
+			if (!strcmp(n->nat_out, lab->networks[j].name))
+				lab_diag_add(d, n->nat_pos,
+					     "nat out %s: is network %s of this lab, not an uplink of the host",
+					     lab_show(n->nat_out).s,
+					     lab_show(lab->networks[j].name).s);
 	}
 }
 
@@ -810,6 +854,175 @@ static int check_addr_dups(const struct lab *lab, struct lab_diags *d)
 	return 0;
 }
 
+/* -------------------------------------------------------------- forwards */
+
+/**
+ * lab_forward_iface() - the interface a forward's traffic goes to
+ * @lab:	the lab, references resolved
+ * @f:		the forward
+ *
+ * The host DNATs to the node's address on a network where the host itself
+ * is (a gateway), so the node answers through the host and the connection
+ * tracking sees both ways. IPv4 is preferred when `host:` does not say.
+ *
+ * Return: the index in the node's ifaces, or LAB_NONE.
+ */
+size_t lab_forward_iface(const struct lab *lab, const struct lab_forward *f)
+{
+	const struct lab_network *net;
+	const struct lab_iface *ifc;
+	const struct lab_node *node;
+	size_t j, best = LAB_NONE;
+
+	if (f->node == LAB_NONE || f->node >= lab->n_nodes)
+		return LAB_NONE;
+	node = &lab->nodes[f->node];
+	for (j = 0; j < node->n_ifaces; j++) {
+		ifc = &node->ifaces[j];
+		if (ifc->network == LAB_NONE || ifc->addr_kind == LAB_ADDR_NONE)
+			continue;
+		net = &lab->networks[ifc->network];
+		if (!net->has_gateway || !net->has_subnet)
+			continue;
+		if (f->has_host ? net->subnet.family == f->host.family :
+				  net->subnet.family == AF_INET)
+			return j;
+		if (!f->has_host && best == LAB_NONE)
+			best = j;
+	}
+	return best;
+}
+
+/**
+ * struct fwd_ref - a forward and its place, sorted to find duplicates
+ * @f:		the forward
+ * @seq:	its index
+ */
+struct fwd_ref {
+	const struct lab_forward *f;
+	size_t seq;
+};
+
+/**
+ * fwd_cmp() - order by protocol, port, host address, then file order
+ * @a:		a struct fwd_ref
+ * @b:		another
+ *
+ * Return: <0, 0 or >0 as for qsort().
+ */
+static int fwd_cmp(const void *a, const void *b)
+{
+	const struct lab_forward *x = ((const struct fwd_ref *)a)->f;
+	const struct lab_forward *y = ((const struct fwd_ref *)b)->f;
+	size_t i = ((const struct fwd_ref *)a)->seq;
+	size_t j = ((const struct fwd_ref *)b)->seq;
+	int c;
+
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	if (x->has_host != y->has_host)
+		return x->has_host ? 1 : -1;
+	if (x->has_host && x->host.family != y->host.family)
+		return x->host.family < y->host.family ? -1 : 1;
+	c = x->has_host ? memcmp(x->host.addr, y->host.addr, 16) : 0;
+	if (c)
+		return c;
+	return i < j ? -1 : i > j;
+}
+
+/**
+ * fwd_same() - whether two forwards take the same traffic
+ * @x:		a forward
+ * @y:		another
+ *
+ * Return: true if protocol, port and host address are all equal.
+ */
+static bool fwd_same(const struct lab_forward *x, const struct lab_forward *y)
+{
+	return x->proto == y->proto && x->port == y->port &&
+	       x->has_host == y->has_host &&
+	       (!x->has_host || (x->host.family == y->host.family &&
+				 !memcmp(x->host.addr, y->host.addr, 16)));
+}
+
+/**
+ * check_fwd_node() - a forward's node exists and the host can reach it
+ * @lab:	the lab
+ * @f:		the forward
+ * @d:		where problems go
+ */
+static void check_fwd_node(const struct lab *lab, const struct lab_forward *f,
+			   struct lab_diags *d)
+{
+	if (!f->node_name[0])
+		return;		/* `to:` was refused already */
+	if (f->node == LAB_NONE) {
+		lab_diag_add(d, f->to_pos, "unknown node \"%s\"",
+			     lab_show(f->node_name).s);
+		return;
+	}
+	if (lab_forward_iface(lab, f) != LAB_NONE)
+		return;
+	if (f->has_host)
+		lab_diag_add(d, f->to_pos,
+			     "to %s:%u: node %s has no %s address on a network with a gateway (host %s is %s; the host reaches the node there)",
+			     lab_show(f->node_name).s, f->to_port,
+			     lab_show(f->node_name).s,
+			     f->host.family == AF_INET ? "IPv4" : "IPv6",
+			     lab_pfx(&f->host, false).s,
+			     f->host.family == AF_INET ? "IPv4" : "IPv6");
+	else
+		lab_diag_add(d, f->to_pos,
+			     "to %s:%u: node %s has no address on a network with a gateway (the host reaches the node there)",
+			     lab_show(f->node_name).s, f->to_port,
+			     lab_show(f->node_name).s);
+}
+
+/**
+ * check_forwards() - nodes of forwards, and no port forwarded twice
+ * @lab:	the lab
+ * @d:		where problems go
+ *
+ * Two forwards of one protocol, port and host address would be two DNAT
+ * rules of which only the first ever matches.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int check_forwards(const struct lab *lab, struct lab_diags *d)
+{
+	const struct lab_forward *f;
+	struct fwd_ref *r;
+	size_t i, m = 0, first = 0;
+
+	r = calloc(lab->n_forwards ? lab->n_forwards : 1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	for (i = 0; i < lab->n_forwards; i++) {
+		f = &lab->forwards[i];
+		check_fwd_node(lab, f, d);
+		if (f->port)
+			r[m++] = (struct fwd_ref){ .f = f, .seq = i };
+	}
+	qsort(r, m, sizeof(*r), fwd_cmp);
+	for (i = 1; i < m; i++) {
+		if (!fwd_same(r[i].f, r[i - 1].f)) {
+			first = i;
+			continue;
+		}
+		f = r[i].f;
+		lab_diag_add(d, f->port_pos,
+			     "forward %s %u%s%s: already given (line %u)",
+			     f->proto == IPPROTO_UDP ? "udp" : "tcp", f->port,
+			     f->has_host ? " host " : "",
+			     f->has_host ? lab_pfx(&f->host, false).s : "",
+			     r[first].f->pos.line);
+	}
+	free(r);
+	return 0;
+}
+
 /* ------------------------------------------------------------------ API */
 
 /**
@@ -826,6 +1039,7 @@ int lab_check(const struct lab *lab, struct lab_diags *d)
 	int err;
 
 	check_networks(lab, d);
+	check_nat(lab, d);
 	check_ifaces(lab, d);
 	check_links(lab, d);
 	ents = collect_ents(lab, &n);
@@ -839,6 +1053,8 @@ int lab_check(const struct lab *lab, struct lab_diags *d)
 		err = check_addr_dups(lab, d);
 	if (!err)
 		err = check_ports(lab, d);
+	if (!err)
+		err = check_forwards(lab, d);
 	if (err)
 		return err;
 	return d->n + d->dropped != before ? -EINVAL : 0;

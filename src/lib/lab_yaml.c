@@ -18,11 +18,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <yaml.h>
 
+#include "fw.h"
 #include "internal.h"
 #include "lab.h"
 
@@ -38,6 +40,7 @@
  * @nets:	networks found so far (struct lab_network)
  * @nodes:	nodes found so far (struct lab_node)
  * @links:	links found so far (struct lab_link)
+ * @fwds:	forwards found so far (struct lab_forward)
  * @visits:	values looked at so far
  * @max_visits:	bound on @visits: aliases may make a small document expand
  *		exponentially ("billion laughs"), the walk refuses to follow
@@ -50,6 +53,7 @@ struct yst {
 	struct vec nets;
 	struct vec nodes;
 	struct vec links;
+	struct vec fwds;
 	size_t visits;
 	size_t max_visits;
 	bool stop;
@@ -641,11 +645,104 @@ static void net_finish(struct yst *st, struct net_ctx *c)
 	n->gateway.len = n->subnet.len;
 }
 
+/**
+ * bool_value() - a YAML boolean: true or false
+ * @st:		walk state
+ * @n:		the node
+ * @out:	the value
+ *
+ * The core schema's spellings, plain (unquoted) only: a quoted "true" is a
+ * string, and "yes"/"on" are YAML 1.1's surprises (the Norway problem),
+ * not booleans.
+ *
+ * Return: true if @n is a boolean (then *@out is set).
+ */
+static bool bool_value(struct yst *st, const yaml_node_t *n, bool *out)
+{
+	static const char *const yes[] = { "true", "True", "TRUE" };
+	static const char *const no[] = { "false", "False", "FALSE" };
+	const char *s;
+	size_t i;
+
+	if (n->type != YAML_SCALAR_NODE ||
+	    n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	s = (const char *)n->data.scalar.value;
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!strcmp(s, yes[i]) || !strcmp(s, no[i])) {
+			*out = !strcmp(s, yes[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * nat_out() - `out:` of a network's `nat:`: the uplink to masquerade on
+ * @st:		walk state
+ * @val:	the value
+ * @obj:	struct net_ctx
+ *
+ * The name goes into an nftables rule as a quoted string, so beyond the
+ * kernel's rules it must not hold what nftables reads specially.
+ */
+static void nat_out(struct yst *st, yaml_node_t *val, void *obj)
+{
+	struct net_ctx *c = obj;
+	const char *s = scalar(st, val, "out"), *why;
+	char out[NSNET_IFNAMSIZ];
+
+	if (!s || !name_value(st, val, s, "nat out", true, out))
+		return;
+	why = fw_check_name(out);
+	if (why) {
+		lab_diag_add(st->d, pos_of(val), "nat out \"%s\": %s",
+			     lab_show(out).s, why);
+		return;
+	}
+	strcpy(c->net.nat_out, out);
+}
+
+static const struct key_rule nat_rules[] = {
+	{ "out", nat_out, false },
+};
+
+/**
+ * net_nat() - `nat:` of a network: true, false or {out: IFACE}
+ * @st:		walk state
+ * @val:	the value
+ * @obj:	struct net_ctx
+ *
+ * A mapping means masquerade (`nat: {}` is `nat: true`); whether the
+ * network can be masqueraded at all (subnet, gateway) is lab_check()'s.
+ */
+static void net_nat(struct yst *st, yaml_node_t *val, void *obj)
+{
+	struct net_ctx *c = obj;
+	char where[128];
+	bool on;
+
+	c->net.nat_pos = pos_of(val);
+	if (val->type == YAML_MAPPING_NODE) {
+		snprintf(where, sizeof(where), "nat of %s", c->where);
+		c->net.nat = true;
+		walk_keys(st, val, nat_rules, ARRAY_SIZE(nat_rules), c, where);
+		return;
+	}
+	if (bool_value(st, val, &on)) {
+		c->net.nat = on;
+		return;
+	}
+	lab_diag_add(st->d, pos_of(val),
+		     "nat: expected true, false or {out: IFACE}, got %s",
+		     kind_text(val).s);
+}
+
 static const struct key_rule net_rules[] = {
 	{ "type", net_type, false },
 	{ "subnet", net_subnet, false },
 	{ "gateway", net_gateway, false },
-	{ "nat", NULL, false },
+	{ "nat", net_nat, false },
 	{ "dhcp", NULL, false },
 };
 
@@ -1130,6 +1227,180 @@ static void link_item(struct yst *st, yaml_node_t *item, size_t idx, void *obj)
 	push(st, &st->links, &c.link);
 }
 
+/* ------------------------------------------------------------- forwards */
+
+/**
+ * port_value() - a port number in decimal, 1..65535
+ * @s:		the text
+ * @out:	the number
+ *
+ * Digits only: no sign, no space, no hexadecimal, no leading zero games
+ * beyond what the range allows.
+ *
+ * Return: true if valid.
+ */
+static bool port_value(const char *s, unsigned int *out)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	if (!*s || strlen(s) > 5)
+		return false;
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	if (v < 1 || v > 65535)
+		return false;
+	*out = (unsigned int)v;
+	return true;
+}
+
+/**
+ * fwd_port() - `port:` of a forward: the host's port
+ * @st:		walk state
+ * @val:	the value
+ * @obj:	struct lab_forward
+ */
+static void fwd_port(struct yst *st, yaml_node_t *val, void *obj)
+{
+	struct lab_forward *f = obj;
+	const char *s = scalar(st, val, "port");
+
+	f->port_pos = pos_of(val);
+	if (s && !port_value(s, &f->port))
+		lab_diag_add(st->d, f->port_pos,
+			     "port \"%s\": expected a number from 1 to 65535",
+			     lab_show(s).s);
+}
+
+/**
+ * fwd_to() - `to:` of a forward, "NODE:PORT"; the node is resolved later
+ * @st:		walk state
+ * @val:	the value
+ * @obj:	struct lab_forward
+ *
+ * Node names cannot contain ':', so the first one separates.
+ */
+static void fwd_to(struct yst *st, yaml_node_t *val, void *obj)
+{
+	struct lab_forward *f = obj;
+	const char *s = scalar(st, val, "to"), *colon, *why;
+	char node[NSNET_NSNAMSIZ];
+	size_t n;
+
+	f->to_pos = pos_of(val);
+	if (!s)
+		return;
+	colon = strchr(s, ':');
+	if (!colon) {
+		lab_diag_add(st->d, f->to_pos, "to \"%s\": NODE:PORT expected",
+			     lab_show(s).s);
+		return;
+	}
+	n = (size_t)(colon - s);
+	why = n >= sizeof(node) ? "name too long" : NULL;
+	if (!why) {
+		memcpy(node, s, n);
+		node[n] = '\0';
+		why = nsnet_check_nsname(node);
+	}
+	if (why)
+		lab_diag_add(st->d, f->to_pos, "to \"%s\": node name: %s",
+			     lab_show(s).s, why);
+	if (!port_value(colon + 1, &f->to_port)) {
+		lab_diag_add(st->d, f->to_pos,
+			     "to \"%s\": port: expected a number from 1 to 65535",
+			     lab_show(s).s);
+		return;
+	}
+	if (!why)
+		strcpy(f->node_name, node);
+}
+
+/**
+ * fwd_proto() - `proto:` of a forward: tcp (the default) or udp
+ * @st:		walk state
+ * @val:	the value
+ * @obj:	struct lab_forward
+ */
+static void fwd_proto(struct yst *st, yaml_node_t *val, void *obj)
+{
+	struct lab_forward *f = obj;
+	const char *s = scalar(st, val, "proto");
+
+	if (!s)
+		return;
+	if (!strcmp(s, "tcp"))
+		f->proto = IPPROTO_TCP;
+	else if (!strcmp(s, "udp"))
+		f->proto = IPPROTO_UDP;
+	else
+		lab_diag_add(st->d, pos_of(val),
+			     "proto \"%s\": tcp or udp expected",
+			     lab_show(s).s);
+}
+
+/**
+ * fwd_host() - `host:` of a forward: the one host address it applies to
+ * @st:		walk state
+ * @val:	the value
+ * @obj:	struct lab_forward
+ *
+ * An address, not a prefix; whether the host has it is for the host to
+ * say when packets come (the rule also requires a local destination).
+ */
+static void fwd_host(struct yst *st, yaml_node_t *val, void *obj)
+{
+	struct lab_forward *f = obj;
+
+	static const uint8_t v6_lo[16] = { [15] = 1 };
+
+	f->host_pos = pos_of(val);
+	f->has_host = addr_value(st, val, "host", NSNET_PFX_NO_LEN, &f->host,
+				 NULL);
+	if (!f->has_host)
+		return;
+	/* DNAT of a loopback destination only works with route_localnet,
+	 * which opens the host's loopback services to its neighbours. */
+	if (f->host.family == AF_INET ? f->host.addr[0] == 127 :
+	    !memcmp(f->host.addr, v6_lo, sizeof(v6_lo))) {
+		lab_diag_add(st->d, f->host_pos,
+			     "host %s: a loopback address cannot be forwarded (that would take route_localnet)",
+			     lab_pfx(&f->host, false).s);
+		f->has_host = false;
+	}
+}
+
+static const struct key_rule fwd_rules[] = {
+	{ "port", fwd_port, true },
+	{ "to", fwd_to, true },
+	{ "proto", fwd_proto, false },
+	{ "host", fwd_host, false },
+};
+
+/**
+ * fwd_item() - one entry of `forwards:`
+ * @st:		walk state
+ * @item:	its mapping
+ * @idx:	its index, named in messages from 1
+ * @obj:	unused
+ *
+ * Kept even with problems (port 0, node "" then), so lab_check() can still
+ * look at the rest; it skips what is missing.
+ */
+static void fwd_item(struct yst *st, yaml_node_t *item, size_t idx, void *obj)
+{
+	struct lab_forward f = { .proto = IPPROTO_TCP, .node = LAB_NONE,
+				 .pos = pos_of(item) };
+	char where[32];
+
+	snprintf(where, sizeof(where), "forward %zu", idx + 1);
+	walk_keys(st, item, fwd_rules, ARRAY_SIZE(fwd_rules), &f, where);
+	push(st, &st->fwds, &f);
+}
+
 /* ------------------------------------------------------------- top level */
 
 /**
@@ -1158,6 +1429,12 @@ static void top_lab(struct yst *st, yaml_node_t *val, void *obj)
 		lab_diag_add(st->d, pos_of(val),
 			     "lab name \"%s\": longer than %d bytes",
 			     lab_show(s).s, LAB_NAME_MAX);
+		return;
+	}
+	if (fw_table_name(s, NULL, 0) == -EINVAL) {
+		lab_diag_add(st->d, pos_of(val),
+			     "lab name \"%s\": only letters, digits, '.', '_' and '-' (it names the nftables table " FW_TABLE_PREFIX "<lab>)",
+			     lab_show(s).s);
 		return;
 	}
 	strcpy(lab->name, s);
@@ -1197,12 +1474,23 @@ static void top_links(struct yst *st, yaml_node_t *val, void *obj)
 	walk_list(st, val, "links", link_item, NULL);
 }
 
+/**
+ * top_forwards() - `forwards:`
+ * @st:		walk state
+ * @val:	the value
+ * @obj:	struct lab
+ */
+static void top_forwards(struct yst *st, yaml_node_t *val, void *obj)
+{
+	walk_list(st, val, "forwards", fwd_item, NULL);
+}
+
 static const struct key_rule top_rules[] = {
 	{ "lab", top_lab, true },
 	{ "networks", top_networks, false },
 	{ "nodes", top_nodes, false },
 	{ "links", top_links, false },
-	{ "forwards", NULL, false },
+	{ "forwards", top_forwards, false },
 };
 
 /* ------------------------------------------------------------ resolution */
@@ -1302,6 +1590,9 @@ static void resolve(struct lab *lab, struct lab_diags *d)
 		for (j = 0; j < 2; j++)
 			lab->links[i].end[j].node =
 				find_node(lab, lab->links[i].end[j].node_name);
+	for (i = 0; i < lab->n_forwards; i++)
+		lab->forwards[i].node = find_node(lab,
+						  lab->forwards[i].node_name);
 }
 
 /* ---------------------------------------------------------------- driver */
@@ -1324,6 +1615,7 @@ static int walk_doc(yaml_document_t *doc, struct lab *lab,
 		.nets.size = sizeof(struct lab_network),
 		.nodes.size = sizeof(struct lab_node),
 		.links.size = sizeof(struct lab_link),
+		.fwds.size = sizeof(struct lab_forward),
 	};
 	yaml_node_t *root = yaml_document_get_root_node(doc);
 
@@ -1342,6 +1634,8 @@ static int walk_doc(yaml_document_t *doc, struct lab *lab,
 	lab->n_nodes = st.nodes.n;
 	lab->links = st.links.items;
 	lab->n_links = st.links.n;
+	lab->forwards = st.fwds.items;
+	lab->n_forwards = st.fwds.n;
 	if (st.oom)
 		return -ENOMEM;
 	if (st.stop)
@@ -1598,6 +1892,7 @@ void lab_free(struct lab *lab)
 	free(lab->nodes);
 	free(lab->networks);
 	free(lab->links);
+	free(lab->forwards);
 	free(lab->file);
 	free(lab);
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "fw.h"
 
 /**
  * diags_clear() - forget the last run's diagnostics
@@ -281,6 +282,39 @@ static int run_plan(struct nsnet_ctx *ctx, struct state_dir *sd,
 }
 
 /**
+ * record() - after a successful up: forwarding, the table's listing, state
+ * @ctx:	context
+ * @sd:		state directory (locked)
+ * @lab:	lab name
+ * @p:		the applied plan
+ *
+ * The listing is what the kernel shows right after the table was put in
+ * place; a later difference is drift, which `up` repairs.
+ *
+ * Return: 0, or -errno.
+ */
+static int record(struct nsnet_ctx *ctx, struct state_dir *sd, const char *lab,
+		  struct plan *p)
+{
+	char *listing = NULL;
+	int err;
+
+	err = sysctl_forwarding(ctx, sd->fd, lab, AF_INET, p->forwarding);
+	if (!err && p->fw) {
+		err = fw_list(ctx, lab, &listing);
+		if (!err)
+			json_object_set_new(p->state, "fw_listing",
+					    json_string(listing));
+		free(listing);
+	}
+	if (!err)
+		err = state_save(ctx, sd, lab, p->state);
+	if (!err)
+		journal_remove(sd, lab);
+	return err;
+}
+
+/**
  * nsnet_lab_up() - build or converge a lab; see nsnet.h
  * @ctx:	context
  * @file:	lab file
@@ -334,11 +368,8 @@ int nsnet_lab_up(struct nsnet_ctx *ctx, const char *file, unsigned int flags,
 		goto out;
 	err = run_plan(ctx, &sd, lab->name, &p, flags & NSNET_LAB_PLAN,
 		       json_array_size(journal) > 0, cb, data);
-	if (!err && !(flags & NSNET_LAB_PLAN)) {
-		err = state_save(ctx, &sd, lab->name, p.state);
-		if (!err)
-			journal_remove(&sd, lab->name);
-	}
+	if (!err && !(flags & NSNET_LAB_PLAN))
+		err = record(ctx, &sd, lab->name, &p);
 out:
 	plan_free(&p);
 	observed_free(&o);
@@ -463,6 +494,10 @@ int nsnet_lab_down(struct nsnet_ctx *ctx, const char *arg, nsnet_op_cb cb,
 	if (!err)
 		err = run_plan(ctx, &sd, lab, &p, false,
 			       json_array_size(journal) > 0, cb, data);
+	if (!err)
+		err = sysctl_forwarding(ctx, sd.fd, lab, AF_INET, false);
+	if (!err)
+		err = sysctl_forwarding(ctx, sd.fd, lab, AF_INET6, false);
 	if (!err)
 		err = state_remove(ctx, &sd, lab);
 out:

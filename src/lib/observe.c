@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "fw.h"
 
 /**
  * journaled() - whether an unfinished run recorded this object
@@ -140,6 +141,11 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 	err = dump_ns(ctx, NULL, &o->host);
 	if (err)
 		return err;
+	/* The lab's table is named after it: whatever is there is ours. */
+	err = fw_list(ctx, lab, &o->fw);
+	if (err && err != -ENOENT)
+		return err;
+	err = 0;
 	o->ns = calloc(n_names ? n_names : 1, sizeof(*o->ns));
 	sorted = malloc((n_names ? n_names : 1) * sizeof(*sorted));
 	if (!o->ns || !sorted) {
@@ -209,6 +215,7 @@ void observed_free(struct observed *o)
 		free_ns(&o->ns[i]);
 	free(o->ns);
 	json_decref(o->journal);
+	free(o->fw);
 	memset(o, 0, sizeof(*o));
 }
 

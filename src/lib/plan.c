@@ -20,6 +20,7 @@
 #include <linux/rtnetlink.h>
 
 #include "engine.h"
+#include "fw.h"
 
 /**
  * plan_add() - append one operation
@@ -59,6 +60,7 @@ struct op *plan_add(struct plan *p, enum op_type type, const char *ns,
 void plan_free(struct plan *p)
 {
 	free(p->ops);
+	free(p->fw);
 	json_decref(p->state);
 	memset(p, 0, sizeof(*p));
 }
@@ -137,6 +139,14 @@ char *op_text(const struct op *op, char *buf, size_t len)
 	case OP_SETUP_IF:
 		snprintf(buf, len, "~ link %s up%s", op->name, where);
 		break;
+	case OP_FW_APPLY:
+		snprintf(buf, len, "+ nftables table inet %s%s", FW_TABLE_PREFIX,
+			 op->name);
+		break;
+	case OP_FW_DELETE:
+		snprintf(buf, len, "- nftables table inet %s%s", FW_TABLE_PREFIX,
+			 op->name);
+		break;
 	}
 	return buf;
 }
@@ -155,6 +165,7 @@ char *op_text(const struct op *op, char *buf, size_t len)
  * @cable:	the direct cable this is an end of, or NULL
  * @fresh:	the link is created (or re-created) by this plan
  * @v6:		it carries IPv6 (its address or its network's subnet)
+ * @net:	its network, NULL for a cable end
  */
 struct want_if {
 	size_t node;
@@ -169,6 +180,7 @@ struct want_if {
 	const struct lab_link *cable;
 	bool fresh;
 	bool v6;
+	const struct lab_network *net;
 };
 
 /**
@@ -443,6 +455,7 @@ static int collect_ifs(struct planner *pl)
 			w->ns = node->name;
 			w->name = ifc->name;
 			w->bridge = lab->networks[ifc->network].name;
+			w->net = &lab->networks[ifc->network];
 			lab_host_ifname(node, ifc, w->host);
 			w->addr = ifc->addr;
 			w->has_addr = ifc->addr_kind == LAB_ADDR_STATIC;
@@ -1050,6 +1063,42 @@ static int plan_creations(struct planner *pl)
 }
 
 /**
+ * forward_targets() - the node address each forward goes to
+ * @pl:		planner
+ * @out:	array of lab->n_forwards addresses (free())
+ *
+ * The interface is the one lab_check() vetted (lab_forward_iface()); its
+ * address is known only now, once `auto` addresses are resolved.
+ *
+ * Return: 0, -ENOMEM, or -EINVAL with a diagnostic.
+ */
+static int forward_targets(struct planner *pl, struct nsnet_prefix **out)
+{
+	const struct lab *lab = pl->lab;
+	size_t i;
+
+	*out = calloc(lab->n_forwards + 1, sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	for (i = 0; i < lab->n_forwards; i++) {
+		const struct lab_forward *f = &lab->forwards[i];
+		size_t j = lab_forward_iface(lab, f);
+		const struct want_if *w = j == LAB_NONE ? NULL :
+			wanted_if(pl, lab->nodes[f->node].name,
+				  lab->nodes[f->node].ifaces[j].name);
+
+		if (!w || !w->has_addr) {
+			lab_diag_add(pl->d, f->pos,
+				     "forward to %s: the node has no address on a network the host is attached to",
+				     f->node_name);
+			return -EINVAL;
+		}
+		(*out)[i] = w->addr;
+	}
+	return 0;
+}
+
+/**
  * new_state() - what to record once the plan is applied
  * @pl:		planner
  * @file:	the lab file's absolute path
@@ -1112,6 +1161,7 @@ int plan_lab(struct nsnet_ctx *ctx, const struct lab *lab, json_t *old_state,
 	     struct lab_diags *d)
 {
 	struct planner pl = { .ctx = ctx, .lab = lab, .o = o, .p = p, .d = d };
+	struct nsnet_prefix *to = NULL;
 	char abs[4096];
 	int err;
 
@@ -1134,6 +1184,11 @@ int plan_lab(struct nsnet_ctx *ctx, const struct lab *lab, json_t *old_state,
 		if (!p->state)
 			err = -ENOMEM;
 	}
+	if (!err)
+		err = forward_targets(&pl, &to);
+	if (!err)
+		err = plan_fw(ctx, lab, to, old_state, o, p);
+	free(to);
 	json_decref(pl.autos);
 	free(pl.by_name);
 	free(pl.host_names);
@@ -1194,5 +1249,7 @@ int plan_down(struct nsnet_ctx *ctx, const char *lab, struct observed *o,
 		if (o->ns[i].ours && (o->ns[i].exists || o->ns[i].stale) &&
 		    !plan_add(p, OP_DEL_NETNS, o->ns[i].name, NULL))
 			return nsnet_fail(ctx, -ENOMEM, "plan");
+	if (o->fw && !plan_add(p, OP_FW_DELETE, "", lab))
+		return nsnet_fail(ctx, -ENOMEM, "plan");
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "fw.h"
 
 /**
  * cmp_info() - order labs by name
@@ -186,6 +187,29 @@ static void fill_if(const struct observed *o, const struct nsnet_netns *ids,
 }
 
 /**
+ * load_up_lab() - the state of a lab that is up
+ * @ctx:	context
+ * @lab:	lab name
+ * @err:	0, or -errno (-ENOENT, an input error, for no such lab)
+ *
+ * Return: the state, or NULL.
+ */
+static json_t *load_up_lab(struct nsnet_ctx *ctx, const char *lab, int *err)
+{
+	struct state_dir sd;
+	json_t *st = NULL;
+
+	*err = state_open(ctx, &sd, false);
+	if (!*err)
+		st = state_load(ctx, &sd, lab, err);
+	state_close(&sd);
+	if (*err == -ENOENT)
+		*err = nsnet_fail_why(ctx, -ENOENT, true, "no such lab is up",
+				      "lab %s", lab);
+	return *err ? NULL : st;
+}
+
+/**
  * nsnet_lab_status() - every tagged interface of a lab's nodes
  * @ctx:	context
  * @lab:	lab name
@@ -200,21 +224,14 @@ int nsnet_lab_status(struct nsnet_ctx *ctx, const char *lab,
 	char tag[LAB_NAME_MAX + 8];
 	struct nsnet_netns *ids = NULL;
 	struct observed o = { 0 };
-	struct state_dir sd;
 	json_t *st = NULL, *nodes;
 	const char **names = NULL;
 	size_t i, n;
 	int err, n_ids = 0, j;
 
 	nsnet_clear_err(ctx);
-	err = state_open(ctx, &sd, false);
-	if (!err)
-		st = state_load(ctx, &sd, lab, &err);
-	state_close(&sd);
-	if (err == -ENOENT)
-		return nsnet_fail_why(ctx, err, true, "no such lab is up",
-				      "lab %s", lab);
-	if (err)
+	st = load_up_lab(ctx, lab, &err);
+	if (!st)
 		return err;
 	nodes = json_object_get(st, "nodes");
 	n = json_array_size(nodes);
@@ -269,4 +286,82 @@ out:
 	observed_free(&o);
 	json_decref(st);
 	return err;
+}
+
+/**
+ * join_lines() - a JSON array of strings as one text, a line each
+ * @arr:	the array, may be NULL
+ *
+ * Return: the text (free()), "" for none, NULL when out of memory.
+ */
+static char *join_lines(json_t *arr)
+{
+	size_t i, len = 1;
+	json_t *e;
+	char *out;
+
+	json_array_foreach(arr, i, e)
+		len += strlen(json_string_value(e) ?: "") + 1;
+	out = malloc(len);
+	if (!out)
+		return NULL;
+	*out = '\0';
+	json_array_foreach(arr, i, e) {
+		strcat(out, json_string_value(e) ?: "");
+		strcat(out, "\n");
+	}
+	return out;
+}
+
+/**
+ * nsnet_lab_fw() - a lab's NAT and forwards, and whether its table drifted
+ * @ctx:	context
+ * @lab:	lab name
+ * @out:	result
+ *
+ * Return: 0, or -errno (-ENOENT, an input error, for no such lab).
+ */
+int nsnet_lab_fw(struct nsnet_ctx *ctx, const char *lab,
+		 struct nsnet_lab_fw *out)
+{
+	const char *listing;
+	char *now = NULL;
+	json_t *st = NULL;
+	int err;
+
+	nsnet_clear_err(ctx);
+	memset(out, 0, sizeof(*out));
+	st = load_up_lab(ctx, lab, &err);
+	if (!st)
+		return err;
+	out->nat = join_lines(json_object_get(st, "nat"));
+	out->forwards = join_lines(json_object_get(st, "forwards"));
+	listing = json_string_value(json_object_get(st, "fw_listing"));
+	if (json_object_get(st, "fw_script")) {
+		err = fw_list(ctx, lab, &now);
+		if (err == -ENOENT)
+			out->table = NSNET_FW_MISSING;
+		else if (!err)
+			out->table = listing && !strcmp(listing, now) ?
+				     NSNET_FW_OK : NSNET_FW_CHANGED;
+		free(now);
+		err = err == -ENOENT ? 0 : err;
+	}
+	json_decref(st);
+	if (!err && (!out->nat || !out->forwards))
+		err = nsnet_fail(ctx, -ENOMEM, "status");
+	if (err)
+		nsnet_lab_fw_free(out);
+	return err;
+}
+
+/**
+ * nsnet_lab_fw_free() - release what nsnet_lab_fw() filled in
+ * @fw:		the result, may be zeroed
+ */
+void nsnet_lab_fw_free(struct nsnet_lab_fw *fw)
+{
+	free(fw->nat);
+	free(fw->forwards);
+	fw->nat = fw->forwards = NULL;
 }

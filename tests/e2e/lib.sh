@@ -544,6 +544,7 @@ status_view() {
 status_table_view() {
 	awk '$1 == "NODE" && $2 == "INTERFACE" { rows = 1; next }
 	     /^lab / { rows = 0; next }
+	     $1 == "nat" || $1 == "forward" || $1 == "nftables" { next }
 	     rows && NF >= 5 {
 		a = ""; for (i = 6; i <= NF; i++) { gsub(/,$/, "", $i); a = a (a == "" ? "" : ",") $i }
 		if (a == "") a = "-"

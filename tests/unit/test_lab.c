@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "lab.h"
@@ -246,6 +247,87 @@ static void test_full(void)
 	test_full_networks(lab);
 	test_full_red(lab);
 	test_full_rest(lab);
+	lab_free(lab);
+	lab_diags_free(&d);
+}
+
+static const char nat_lab[] =
+	"lab: house\n"
+	"networks:\n"
+	"  v-net-0:\n"
+	"    subnet: 192.168.15.0/24\n"
+	"    gateway: 192.168.15.5\n"
+	"    nat: true\n"
+	"  v-net-1:\n"
+	"    subnet: 192.168.16.0/24\n"
+	"    gateway: 192.168.16.1\n"
+	"    nat: {out: eth0}\n"
+	"  v-net-6:\n"
+	"    subnet: fd00:15::/64\n"
+	"    gateway: fd00:15::1\n"
+	"    nat: False\n"
+	"nodes:\n"
+	"  red:\n"
+	"    interfaces:\n"
+	"      eth6: {network: v-net-6, address: auto}\n"
+	"      veth-red: {network: v-net-1, address: auto}\n"
+	"  blue:\n"
+	"    interfaces:\n"
+	"      eth6: {network: v-net-6, address: auto}\n"
+	"forwards:\n"
+	"  - {port: 8080, to: red:80}\n"
+	"  - {port: 53, to: \"red:5353\", proto: udp, host: 203.0.113.1}\n"
+	"  - port: 8443\n"
+	"    proto: tcp\n"
+	"    to: blue:443\n";
+
+/* test_nat_forwards() - `nat:` and `forwards:` in the model, with positions */
+static void test_nat_forwards(void)
+{
+	struct lab_diags d = { 0 };
+	const struct lab_forward *f;
+	const struct lab_network *n;
+	struct lab *lab = NULL;
+	int rc;
+
+	rc = lab_parse_buffer("nat.yaml", nat_lab, strlen(nat_lab), &lab, &d);
+	is_int(rc, 0, "nat lab parses");
+	if (!lab) {
+		show_diags(&d);
+		lab_diags_free(&d);
+		return;
+	}
+	is_int(lab_check(lab, &d), 0, "nat lab checks clean");
+	show_diags(&d);
+	n = lab->networks;
+	ok(n[0].nat && !n[0].nat_out[0], "nat: true, any uplink");
+	pos_is(n[0].nat_pos, 6, 10, "nat: true");
+	ok(n[1].nat && !strcmp(n[1].nat_out, "eth0"), "nat: {out: eth0}");
+	pos_is(n[1].nat_pos, 10, 10, "nat: {out: eth0}");
+	ok(!n[2].nat, "nat: False");
+
+	is_int(lab->n_forwards, 3, "three forwards");
+	f = lab->forwards;
+	ok(f[0].proto == IPPROTO_TCP && f[0].port == 8080 && f[0].to_port == 80,
+	   "forward 1: tcp 8080 -> 80 (tcp by default)");
+	is_int(f[0].node, 0, "forward 1 goes to red");
+	is_str(f[0].node_name, "red", "node name kept");
+	ok(!f[0].has_host, "forward 1 has no host");
+	pos_is(f[0].pos, 24, 5, "forward 1");
+	pos_is(f[0].port_pos, 24, 12, "forward 1 port");
+	pos_is(f[0].to_pos, 24, 22, "forward 1 to");
+	is_int(lab_forward_iface(lab, &f[0]), 1,
+	       "forward 1 reaches red's IPv4 interface, not the first one");
+	ok(f[1].proto == IPPROTO_UDP && f[1].port == 53 && f[1].to_port == 5353,
+	   "forward 2: udp 53 -> 5353");
+	ok(f[1].has_host, "forward 2 has a host");
+	pfx_is(&f[1].host, "203.0.113.1/32", "forward 2 host");
+	pos_is(f[1].host_pos, 25, 50, "forward 2 host");
+	ok(f[2].port == 8443 && f[2].node == 1 && f[2].to_port == 443,
+	   "forward 3: a block mapping");
+	pos_is(f[2].to_pos, 28, 9, "forward 3 to");
+	is_int(lab_forward_iface(lab, &f[2]), 0,
+	       "a node with IPv6 only: its IPv6 interface");
 	lab_free(lab);
 	lab_diags_free(&d);
 }
@@ -609,6 +691,7 @@ static void test_bridge_ports(void)
 int main(void)
 {
 	test_full();
+	test_nat_forwards();
 	test_good();
 	test_bad();
 	test_host_ifname();
