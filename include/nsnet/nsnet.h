@@ -176,6 +176,36 @@ int nsnet_netns_pids(struct nsnet_ctx *ctx, const char *name, pid_t **out);
  */
 int nsnet_netns_enter(struct nsnet_ctx *ctx, const char *name);
 
+/**
+ * struct nsnet_netns_info - one network namespace found on the machine
+ * @ino:	its inode, which identifies it (0 for a stale entry)
+ * @name:	its name under /run/netns, "" if unnamed
+ * @path:	another nsfs mount of it (e.g. a container's), "" if none
+ * @lab:	the lab it is a node of (lo's alias "nsnet:<lab>"), "" if none
+ * @host:	it is the namespace the context was created in
+ * @stale:	a /run/netns entry with no namespace mounted on it
+ * @n_links:	its interfaces, -1 when it could not be entered
+ * @n_pids:	processes in it
+ * @pids:	the first (lowest) of them
+ * @comms:	their names
+ */
+struct nsnet_netns_info {
+	uint64_t ino;
+	char name[NSNET_NSNAMSIZ];
+	char path[256];
+	char lab[NSNET_NSNAMSIZ];
+	bool host;
+	bool stale;
+	int n_links;
+	unsigned int n_pids;
+	pid_t pids[8];
+	char comms[8][16];
+};
+
+/* Every network namespace: named, held by processes, or mounted elsewhere.
+ * Return: the count in *@out (host first, then named, then by inode). */
+int nsnet_netns_list_all(struct nsnet_ctx *ctx, struct nsnet_netns_info **out);
+
 /* ------------------------------------------------------------------ links */
 
 /**
@@ -263,6 +293,21 @@ int nsnet_link_set(struct nsnet_ctx *ctx, const char *ns, const char *name,
 /* Return: the number of links in *@out (sorted by ifindex), or -errno. */
 int nsnet_link_list(struct nsnet_ctx *ctx, const char *ns,
 		    struct nsnet_link **out);
+
+/**
+ * struct nsnet_peer - where the other end of a link is
+ * @netns:	its namespace: a name, "host", a mount path or "pid:PID";
+ *		"" when it is in the same namespace or there is none
+ * @ifname:	its name there ("" if it could not be read)
+ */
+struct nsnet_peer {
+	char netns[NSNET_NSNAMSIZ + 16];
+	char ifname[NSNET_IFNAMSIZ];
+};
+
+int nsnet_link_peers(struct nsnet_ctx *ctx, const char *ns,
+		     const struct nsnet_link *links, int n,
+		     struct nsnet_peer **out);
 
 /* Return: the ifindex of @name in @ns, or -errno (-ENODEV if absent). */
 int nsnet_link_index(struct nsnet_ctx *ctx, const char *ns, const char *name);
@@ -556,6 +601,130 @@ int nsnet_forward_add(struct nsnet_ctx *ctx, const struct nsnet_forward *f);
 int nsnet_forward_del(struct nsnet_ctx *ctx, const struct nsnet_forward *f);
 /* Return: the number of forwards in *@out, or -errno. */
 int nsnet_forward_list(struct nsnet_ctx *ctx, struct nsnet_forward **out);
+
+/* ============================================================================
+ * Pictures of labs (graph.c)
+ *
+ * `nsnet graph`: Graphviz DOT text of what is up. nsnet_lab_graph() reads
+ * the labs as nsnet_lab_status() and nsnet_lab_fw() see them and hands them
+ * to nsnet_graph_dot(), which only formats: a caller with a description of
+ * its own gets the same picture without touching the kernel.
+ * ========================================================================= */
+
+/**
+ * struct nsnet_graph_switch - a lab's switch, for nsnet_graph_dot()
+ * @name:	the bridge's name on the host
+ * @n_addrs:	addresses used in @addrs
+ * @addrs:	the host's addresses on it (its gateway); none: the host is
+ *		not attached to this switch
+ * @missing:	the bridge does not exist (drawn dashed)
+ */
+struct nsnet_graph_switch {
+	char name[NSNET_IFNAMSIZ];
+	unsigned int n_addrs;
+	struct nsnet_prefix addrs[8];
+	bool missing;
+};
+
+/**
+ * struct nsnet_graph_lab - one lab, as nsnet_graph_dot() draws it
+ * @name:	lab name
+ * @ifs:	its nodes' interfaces, grouped by node (as nsnet_lab_status()
+ *		returns them); @peer and @master say where each cable goes
+ * @n_ifs:	count
+ * @switches:	its switches
+ * @n_switches:	count
+ * @nat:	masqueraded subnets, one per line (nsnet_lab_fw()), or NULL
+ * @forwards:	port forwards, one per line (nsnet_lab_fw()), or NULL
+ */
+struct nsnet_graph_lab {
+	const char *name;
+	const struct nsnet_lab_if *ifs;
+	size_t n_ifs;
+	const struct nsnet_graph_switch *switches;
+	size_t n_switches;
+	const char *nat;
+	const char *forwards;
+};
+
+/**
+ * nsnet_graph_dot() - Graphviz DOT text of labs
+ * @labs:	the labs, each drawn as a cluster
+ * @n:		count; 0 draws the host alone
+ * @dot:	the text (free() it)
+ *
+ * Left to right: the host (its address on each switch, NAT, forwards),
+ * the switches, the nodes (a table of interfaces and addresses each). A
+ * cable to a switch is an edge from the switch to the node's interface,
+ * labelled with the host end's name; a cable between two nodes joins
+ * their interfaces. Every name is escaped: whatever the kernel accepts
+ * as a name can be drawn.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int nsnet_graph_dot(const struct nsnet_graph_lab *labs, size_t n, char **dot);
+
+/**
+ * nsnet_lab_graph() - Graphviz DOT text of a lab, or of all, as it is now
+ * @ctx:	context
+ * @lab:	lab name, NULL for every lab that is up
+ * @dot:	the text (free() it)
+ *
+ * Return: 0, or -errno (-ENOENT, an input error, when @lab is not up).
+ */
+int nsnet_lab_graph(struct nsnet_ctx *ctx, const char *lab, char **dot);
+
+/* ============================================================================
+ * Reachability between a lab's nodes (check.c)
+ *
+ * `nsnet check LAB`: from every node to every address of every other node
+ * and to the host's gateways, an ICMP echo request sent from inside the
+ * node's namespace (all at once, unanswered ones again, at most a second
+ * in all), next to what the lab file's topology says should answer.
+ * ========================================================================= */
+
+/** NSNET_REACH_TIMEOUT_MS - the default longest wait for answers */
+#define NSNET_REACH_TIMEOUT_MS 1000
+
+/**
+ * struct nsnet_reach - one probe: a node to one address
+ * @from:	the node the echo request is sent from
+ * @to:		the node that has @address; "" for the host (a gateway)
+ * @ifname:	the interface @address is on: the node's; for the host, the
+ *		network (its bridge)
+ * @address:	the address probed, with its prefix length
+ * @expected:	the topology says it answers: on the same switch or cable,
+ *		or with a route there and one back (through the host or a
+ *		node that routes)
+ * @reachable:	it answered
+ */
+struct nsnet_reach {
+	char from[NSNET_NSNAMSIZ];
+	char to[NSNET_NSNAMSIZ];
+	char ifname[NSNET_IFNAMSIZ];
+	struct nsnet_prefix address;
+	bool expected;
+	bool reachable;
+};
+
+/**
+ * nsnet_lab_reach() - probe every node-to-address pair of a lab that is up
+ * @ctx:	context
+ * @lab:	lab name
+ * @timeout_ms:	the longest wait for answers, 0 for NSNET_REACH_TIMEOUT_MS;
+ *		it ends sooner once every expected answer is in
+ * @out:	results (free() them): by sending node, then by address, both
+ *		in the lab file's order, the host's gateways last
+ *
+ * The topology is the lab file recorded at `up`, as it reads now, with the
+ * auto addresses `up` recorded. A node whose namespace is gone is no error:
+ * its probes go unanswered.
+ *
+ * Return: the number of results, or -errno (-ENOENT, an input error, when
+ * no such lab is up).
+ */
+int nsnet_lab_reach(struct nsnet_ctx *ctx, const char *lab,
+		    unsigned int timeout_ms, struct nsnet_reach **out);
 
 #ifdef __cplusplus
 }

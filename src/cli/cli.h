@@ -27,6 +27,7 @@
  * @pretty:	-p: indent JSON
  * @family:	-4 / -6, or 0
  * @verbose:	-v: list each operation of up/down
+ * @width:	a column width computed by a table's header, for its rows
  * @out:	where results go (stdout; a memory stream in unit tests)
  * @err:	where errors go (stderr)
  */
@@ -37,6 +38,7 @@ struct cli {
 	bool pretty;
 	int family;
 	bool verbose;
+	int width;
 	FILE *out;
 	FILE *err;
 };
@@ -78,6 +80,8 @@ struct cli_object {
 extern const struct cli_object cli_netns, cli_link, cli_addr, cli_route,
 	cli_neigh, cli_nat, cli_forward;
 extern const struct cli_cmd cli_lab_cmds[];
+int cli_graph(struct cli *c, int argc, char **argv);
+int cli_check(struct cli *c, int argc, char **argv);
 
 /* args.c: errors and argument helpers */
 int cli_usage(struct cli *c, const char *fmt, ...)
@@ -128,10 +132,12 @@ void cli_help(struct cli *c, FILE *f, const struct cli_object *only);
  * struct linkmap - interfaces of one namespace, to name ifindexes
  * @links:	sorted by ifindex
  * @n:		count
+ * @peers:	where each link's other end is (aligned with @links), or NULL
  */
 struct linkmap {
 	struct nsnet_link *links;
 	int n;
+	struct nsnet_peer *peers;
 };
 int cli_links(struct cli *c, struct linkmap *m);
 int cli_find_dev(struct cli *c, const struct linkmap *m, const char *name);
@@ -148,6 +154,9 @@ void text_addr(struct cli *c, json_t *link);
 void text_route(struct cli *c, json_t *route);
 void text_neigh(struct cli *c, json_t *neigh);
 void text_netns(struct cli *c, json_t *netns);
+json_t *render_netns_info(const struct nsnet_netns_info *e);
+void text_netns_info_head(struct cli *c, json_t *arr);
+void text_netns_info(struct cli *c, json_t *e);
 json_t *render_lab_if(const struct nsnet_lab_if *e);
 void render_lab_fw(const struct nsnet_lab_fw *fw, json_t *status);
 void text_lab(struct cli *c, json_t *lab);

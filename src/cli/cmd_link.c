@@ -216,6 +216,7 @@ int cli_links(struct cli *c, struct linkmap *m)
 {
 	int rc = cli_ctx(c);
 
+	m->peers = NULL;
 	if (rc)
 		return rc;
 	m->n = nsnet_link_list(c->ctx, c->ns, &m->links);
@@ -257,6 +258,12 @@ static int link_show(struct cli *c, int argc, char **argv)
 		free(m.links);
 		return EXIT_USAGE;
 	}
+	/* Name the far end of veths in other namespaces, which ip leaves
+	 * as a bare "link-netnsid N". */
+	if (nsnet_link_peers(c->ctx, c->ns, m.links, m.n, &m.peers)) {
+		free(m.links);
+		return cli_lib_error(c);
+	}
 	arr = json_array();
 	for (i = 0; i < m.n; i++) {
 		if (master ? m.links[i].master != index :
@@ -264,6 +271,7 @@ static int link_show(struct cli *c, int argc, char **argv)
 			continue;
 		json_array_append_new(arr, render_link(&m.links[i], &m));
 	}
+	free(m.peers);
 	free(m.links);
 	return cli_emit(c, arr, text_link);
 }

@@ -74,6 +74,32 @@ static int netns_del(struct cli *c, int argc, char **argv)
 }
 
 /**
+ * netns_list_all() - nsnet netns list --all
+ * @c:		invocation
+ *
+ * Return: exit code.
+ */
+static int netns_list_all(struct cli *c)
+{
+	struct nsnet_netns_info *ns;
+	json_t *arr;
+	int n, i, rc;
+
+	if ((rc = cli_ctx(c)))
+		return rc;
+	n = nsnet_netns_list_all(c->ctx, &ns);
+	if (n < 0)
+		return cli_lib_error(c);
+	arr = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, render_netns_info(&ns[i]));
+	free(ns);
+	if (!c->json)
+		text_netns_info_head(c, arr);
+	return cli_emit(c, arr, text_netns_info);
+}
+
+/**
  * netns_list() - nsnet netns list
  * @c:		invocation
  * @argc:	argument count
@@ -87,6 +113,8 @@ static int netns_list(struct cli *c, int argc, char **argv)
 	json_t *arr;
 	int n, i, rc;
 
+	if (argc == 1 && (!strcmp(argv[0], "--all") || !strcmp(argv[0], "all")))
+		return netns_list_all(c);
 	if (argc)
 		return cli_usage(c, "netns list: unexpected \"%s\"", argv[0]);
 	if ((rc = cli_ctx(c)))
@@ -238,7 +266,7 @@ static int netns_attach(struct cli *c, int argc, char **argv)
 static const struct cli_cmd netns_cmds[] = {
 	{ "add", NULL, "NAME", "create a named network namespace", netns_add },
 	{ "del", "delete", "NAME", "delete a named network namespace", netns_del },
-	{ "list", "show", "", "list named namespaces (the default)", netns_list },
+	{ "list", "show", "[--all]", "list named namespaces (the default); --all: every namespace, with its processes", netns_list },
 	{ "exec", NULL, "NAME CMD...", "run CMD inside NAME, as ip netns exec", netns_exec },
 	{ "identify", NULL, "[PID]", "name the namespace of PID (default: nsnet)", netns_identify },
 	{ "pids", NULL, "NAME", "list the processes inside NAME", netns_pids },

@@ -201,6 +201,13 @@ json_t *render_link(const struct nsnet_link *l, const struct linkmap *m)
 	if (l->link_netnsid >= 0)
 		json_object_set_new(o, "link_netnsid",
 				    json_integer(l->link_netnsid));
+	if (m && m->peers && *m->peers[l - m->links].netns) {
+		const struct nsnet_peer *p = &m->peers[l - m->links];
+
+		json_object_set_new(o, "peer_netns", json_string(p->netns));
+		if (*p->ifname)
+			json_object_set_new(o, "peer_ifname", json_string(p->ifname));
+	}
 	if (l->alias[0])
 		json_object_set_new(o, "ifalias", json_string(l->alias));
 	if (l->kind[0]) {
@@ -474,7 +481,10 @@ static void text_link_head(struct cli *c, json_t *l)
 	if (json_object_get(l, "address"))
 		fprintf(c->out, " %s brd %s", jstr(l, "address"),
 			jstr(l, "broadcast"));
-	if (json_object_get(l, "link_netnsid"))
+	if (json_object_get(l, "peer_netns"))
+		fprintf(c->out, " link-netns %s peer %s", jstr(l, "peer_netns"),
+			*jstr(l, "peer_ifname") ? jstr(l, "peer_ifname") : "?");
+	else if (json_object_get(l, "link_netnsid"))
 		fprintf(c->out, " link-netnsid %lld",
 			json_integer_value(json_object_get(l, "link_netnsid")));
 	fputc('\n', c->out);
@@ -701,4 +711,105 @@ void text_lab_status(struct cli *c, json_t *s)
 			"MISSING" : "CHANGED");
 	else if (!strcmp(jstr(s, "nftables"), "ok"))
 		fprintf(c->out, "  nftables table inet nsnet-%s ok\n", jstr(s, "lab"));
+}
+
+/**
+ * render_netns_info() - one namespace of `netns list --all`
+ * @e:		the namespace
+ *
+ * Return: a new JSON object.
+ */
+json_t *render_netns_info(const struct nsnet_netns_info *e)
+{
+	json_t *o = json_object(), *pids = json_array();
+	unsigned int i;
+
+	json_object_set_new(o, "inode", json_integer((json_int_t)e->ino));
+	if (*e->name)
+		json_object_set_new(o, "name", json_string(e->name));
+	if (*e->path)
+		json_object_set_new(o, "path", json_string(e->path));
+	if (e->host)
+		json_object_set_new(o, "host", json_true());
+	if (e->stale)
+		json_object_set_new(o, "stale", json_true());
+	if (*e->lab)
+		json_object_set_new(o, "lab", json_string(e->lab));
+	if (e->n_links >= 0)
+		json_object_set_new(o, "links", json_integer(e->n_links));
+	for (i = 0; i < e->n_pids && i < 8; i++)
+		json_array_append_new(pids, json_pack("{s:i, s:s}", "pid",
+						      (int)e->pids[i], "comm",
+						      e->comms[i]));
+	json_object_set_new(o, "processes", pids);
+	json_object_set_new(o, "process_count", json_integer(e->n_pids));
+	return o;
+}
+
+/**
+ * netns_info_label() - how a namespace is called in the NAME column
+ * @e:		rendered namespace
+ *
+ * Return: its name, "(host)", its mount path, "(stale)" or "-".
+ */
+static const char *netns_info_label(json_t *e)
+{
+	if (json_object_get(e, "host"))
+		return *jstr(e, "name") ? jstr(e, "name") : "(host)";
+	if (*jstr(e, "name"))
+		return jstr(e, "name");
+	return *jstr(e, "path") ? jstr(e, "path") : "-";
+}
+
+/**
+ * text_netns_info_head() - the header of `netns list --all`
+ * @c:		invocation
+ * @arr:	all rows (to size the NAME column)
+ */
+void text_netns_info_head(struct cli *c, json_t *arr)
+{
+	json_t *e;
+	size_t i;
+	int w = 4;
+
+	json_array_foreach(arr, i, e)
+		if ((int)strlen(netns_info_label(e)) > w)
+			w = (int)strlen(netns_info_label(e));
+	c->width = w;
+	fprintf(c->out, "%-11s %-*s %-10s %5s  %s\n", "INODE", w, "NAME", "LAB",
+		"LINKS", "PROCESSES");
+}
+
+/**
+ * text_netns_info() - one row of `netns list --all`
+ * @c:		invocation
+ * @e:		rendered namespace
+ */
+void text_netns_info(struct cli *c, json_t *e)
+{
+	json_t *p;
+	size_t i;
+	long long n = json_integer_value(json_object_get(e, "process_count"));
+
+	fprintf(c->out, "%-11lld %-*s %-10s ",
+		json_integer_value(json_object_get(e, "inode")), c->width,
+		netns_info_label(e), *jstr(e, "lab") ? jstr(e, "lab") : "-");
+	if (json_object_get(e, "stale"))
+		fprintf(c->out, "%5s  stale: nothing mounted; remove with `nsnet netns del %s`\n",
+			"-", jstr(e, "name"));
+	else if (json_object_get(e, "links"))
+		fprintf(c->out, "%5lld ", json_integer_value(json_object_get(e, "links")));
+	else
+		fprintf(c->out, "%5s ", "?");
+	if (json_object_get(e, "stale"))
+		return;
+	json_array_foreach(json_object_get(e, "processes"), i, p)
+		fprintf(c->out, " %lld(%s)", json_integer_value(json_object_get(p, "pid")),
+			jstr(p, "comm"));
+	if (n > (long long)json_array_size(json_object_get(e, "processes")))
+		fprintf(c->out, " +%lld more",
+			n - (long long)json_array_size(json_object_get(e, "processes")));
+	if (!n)
+		fputs(" -", c->out);
+	fputc('\n', c->out);
 }

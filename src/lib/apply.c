@@ -30,6 +30,8 @@
  * @journal:	journal descriptor
  * @undo:	operations that reverse what this run did, in order done
  * @undoing:	rollback is running: record nothing more
+ * @failed:	which message of the last batch failed (-1 none): those
+ *		before it took effect and may need undoing
  * @fw:		the nftables script of the plan
  * @old_fw:	the script it replaces (restored on rollback), or NULL
  * @extack:	the kernel's message for the last failure
@@ -42,6 +44,7 @@ struct applier {
 	int journal;
 	struct plan undo;
 	bool undoing;
+	int failed;
 	const char *fw;
 	const char *old_fw;
 	char extack[256];
@@ -66,6 +69,7 @@ static int send_one(struct applier *ap, const char *ns, struct nl_req *r)
 	if (!s)
 		snprintf(ap->extack, sizeof(ap->extack), "%s",
 			 nsnet_errmsg(ap->ctx));
+	ap->failed = s ? r->failed : 0;
 	nl_req_free(r);
 	return err;
 }
@@ -105,8 +109,11 @@ static int index_of(struct applier *ap, const char *ns, const char *name)
 static void setup_link(struct applier *ap, struct nl_req *r, const char *name,
 		       bool v6)
 {
+	/* Where IPv6 is disabled at boot, any AF_INET6 attribute fails the
+	 * whole message: there is no link-local address to switch off. */
 	struct msg_link_set tag = { .nsfd = -1, .alias = ap->tag,
-				    .no_ipv6_ll = !v6 && strcmp(name, "lo"),
+				    .no_ipv6_ll = !v6 && strcmp(name, "lo") &&
+						  access("/proc/sys/net/ipv6", F_OK) == 0,
 				    .promote_secondaries = true };
 	struct msg_link_set up = { .nsfd = -1, .up = 1 };
 
@@ -143,6 +150,28 @@ static int remember(struct applier *ap, enum op_type type, const char *ns,
 }
 
 /**
+ * created() - remember a link whose creating message (the batch's first)
+ * went through, even when a later message of its batch failed
+ * @ap:		applier
+ * @err:	result of the batch
+ * @undo:	how to remove it
+ * @ns:		its namespace
+ * @name:	its name
+ *
+ * Return: @err, or -ENOMEM when it cannot be remembered.
+ */
+static int created(struct applier *ap, int err, enum op_type undo,
+		   const char *ns, const char *name)
+{
+	int rerr;
+
+	if (err && ap->failed <= 0)
+		return err;	/* the creation itself failed */
+	rerr = remember(ap, undo, ns, name, NULL);
+	return err ? err : rerr;
+}
+
+/**
  * add_veth() - a node's switch port: both ends placed, host end enslaved
  * @ap:		applier
  * @op:		OP_ADD_VETH (ns, name2: node end; name: host end; master)
@@ -173,9 +202,7 @@ static int add_veth(struct applier *ap, const struct op *op)
 	}
 	close(node.nsfd);
 	nl_req_free(&r);
-	if (!err)
-		err = remember(ap, OP_DEL_HOSTLINK, "", op->name, NULL);
-	return err;
+	return created(ap, err, OP_DEL_HOSTLINK, "", op->name);
 }
 
 /**
@@ -260,9 +287,7 @@ static int add_bridge(struct applier *ap, const struct op *op)
 		msg_link_new_end(&r, nlh);
 	setup_link(ap, &r, op->name, op->v6);
 	err = send_one(ap, "", &r);
-	if (!err)
-		err = remember(ap, OP_DEL_HOSTLINK, "", op->name, NULL);
-	return err;
+	return created(ap, err, OP_DEL_HOSTLINK, "", op->name);
 }
 
 /**
@@ -281,18 +306,25 @@ static int addr_or_route(struct applier *ap, const struct op *op)
 
 	if (*op->name) {
 		idx = index_of(ap, op->ns, op->name);
+		if (idx == -ENODEV && !add) {
+			nsnet_clear_err(ap->ctx);
+			return 0;	/* gone with its link */
+		}
 		if (idx < 0)
 			return idx;
 	}
 	if (route)
 		msg_route(&r, add ? RTM_NEWROUTE : RTM_DELROUTE, &op->a,
-			  op->has_b ? &op->b : NULL, idx);
+			  op->has_b ? &op->b : NULL, idx, RTPROT_BOOT);
 	else
 		/* A lab's addresses are its own to give: no duplicate
 		 * address detection, so IPv6 works the moment up returns. */
 		msg_addr(&r, add ? RTM_NEWADDR : RTM_DELADDR, idx, &op->a,
 			 add && op->a.family == AF_INET6 ? IFA_F_NODAD : 0);
 	err = send_one(ap, op->ns, &r);
+	/* Removing what is already gone (with its link, say) is done. */
+	if (!add && (err == -EADDRNOTAVAIL || err == -ESRCH || err == -ENODEV))
+		return 0;
 	/* A removed route is put back on failure, so a failed change keeps
 	 * the node reachable; removed addresses go last in a plan anyway. */
 	if (!err && (add || route))
@@ -400,6 +432,18 @@ static int run_op(struct applier *ap, const struct op *op)
 }
 
 /**
+ * cmp_name() - order string pointers
+ * @a:		const char *const *
+ * @b:		same
+ *
+ * Return: strcmp().
+ */
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/**
  * rollback() - undo what this run created, newest first
  * @ap:		applier
  *
@@ -408,27 +452,29 @@ static int run_op(struct applier *ap, const struct op *op)
  */
 static bool rollback(struct applier *ap)
 {
+	const char **gone = calloc(ap->undo.n + 1, sizeof(*gone));
+	size_t i, n_gone = 0;
 	bool clean = true;
-	size_t i;
 
 	ap->undoing = true;
+	/* Namespaces this run created, sorted: whatever was made inside
+	 * one goes with it, so undoing it one by one is skipped. */
+	for (i = 0; gone && i < ap->undo.n; i++)
+		if (ap->undo.ops[i].type == OP_DEL_NETNS)
+			gone[n_gone++] = ap->undo.ops[i].ns;
+	if (gone)
+		qsort(gone, n_gone, sizeof(*gone), cmp_name);
 	for (i = ap->undo.n; i-- > 0;) {
 		const struct op *u = &ap->undo.ops[i];
+		const char *key = u->ns;
 
-		/* Anything inside a namespace this run created goes with it. */
-		if (*u->ns && u->type != OP_DEL_NETNS) {
-			size_t j;
-			bool gone = false;
-
-			for (j = 0; j < ap->undo.n; j++)
-				gone |= ap->undo.ops[j].type == OP_DEL_NETNS &&
-					!strcmp(ap->undo.ops[j].ns, u->ns);
-			if (gone)
-				continue;
-		}
+		if (*u->ns && u->type != OP_DEL_NETNS && gone &&
+		    bsearch(&key, gone, n_gone, sizeof(*gone), cmp_name))
+			continue;
 		if (run_op(ap, u) < 0)
 			clean = false;
 	}
+	free(gone);
 	return clean;
 }
 

@@ -53,6 +53,8 @@ void lab_tag(const char *lab, char *buf, size_t len);
  * @exists:	there is a live namespace of that name
  * @stale:	there is a file of that name with no namespace mounted on it
  * @ours:	it is tagged as this lab's (lo's alias), or journaled
+ * @host_nsid:	the id the host gives it (-1: none), to tell which host
+ *		veth is really connected to which node
  * @links:	its links, sorted by ifindex
  * @byname:	the same links sorted by name, for obs_link()
  * @n_links:	count
@@ -66,6 +68,7 @@ struct obs_ns {
 	bool exists;
 	bool stale;
 	bool ours;
+	int host_nsid;
 	struct nsnet_link *links;
 	const struct nsnet_link **byname;
 	int n_links;
@@ -153,9 +156,11 @@ struct op {
  * @cap:	allocated
  * @state:	the lab's state after the plan is applied
  * @fw:		the nftables script of OP_FW_APPLY (NULL: the lab wants no table)
- * @old_fw:	the script applied before, to restore on rollback, or NULL
+ * @old_fw:	the table there before, as a script to restore on rollback,
+ *		or NULL when there was none
  * @forwarding:	the lab needs the host to forward IPv4 (NAT, forwards, or
  *		routing between its networks)
+ * @forwarding6: the same for IPv6
  */
 struct plan {
 	struct op *ops;
@@ -163,8 +168,9 @@ struct plan {
 	size_t cap;
 	json_t *state;
 	char *fw;
-	const char *old_fw;
+	char *old_fw;
 	bool forwarding;
+	bool forwarding6;
 };
 
 int plan_lab(struct nsnet_ctx *ctx, const struct lab *lab, json_t *old_state,

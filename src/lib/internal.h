@@ -128,6 +128,7 @@ void vec_sort(struct vec *v, int (*cmp)(const void *, const void *));
  * @count:	number of messages, @cur included
  * @oom:	an allocation failed while building
  * @nest:	open nest of the message being built (msg_link_new())
+ * @failed:	after nl_send(): index of the first message that failed, -1
  */
 struct nl_req {
 	char *buf;
@@ -137,9 +138,11 @@ struct nl_req {
 	unsigned int count;
 	bool oom;
 	struct nlattr *nest[1];
+	int failed;
 };
 
 struct nl_sock *nl_sock_get(struct nsnet_ctx *ctx, const char *ns);
+struct nl_sock *nl_sock_fd(struct nsnet_ctx *ctx, int fd, const char *label);
 void nl_sock_forget(struct nsnet_ctx *ctx, uint64_t ino);
 void nl_socks_close(struct nsnet_ctx *ctx);
 
@@ -210,11 +213,15 @@ void msg_link_del(struct nl_req *r, int ifindex, unsigned int group);
 void msg_addr(struct nl_req *r, uint16_t type, int ifindex,
 	      const struct nsnet_prefix *a, unsigned int flags);
 void msg_route(struct nl_req *r, uint16_t type, const struct nsnet_prefix *dst,
-	       const struct nsnet_prefix *via, int oif);
+	       const struct nsnet_prefix *via, int oif, unsigned int proto);
 
 /* ---- shared link helpers (link.c) ---- */
 int link_index(struct nsnet_ctx *ctx, struct nl_sock *s, const char *ns,
 	       const char *name);
+int link_cmp_index(const void *a, const void *b);
+int link_list_sock(struct nsnet_ctx *ctx, struct nl_sock *s,
+		   struct nsnet_link **out);
+int netns_id_fd(struct nsnet_ctx *ctx, struct nl_sock *s, int fd);
 
 /* Name of @ns for messages: "the host" namespace or the given name. */
 static inline const char *ns_label(const char *ns)

@@ -300,6 +300,8 @@ static int record(struct nsnet_ctx *ctx, struct state_dir *sd, const char *lab,
 	int err;
 
 	err = sysctl_forwarding(ctx, sd->fd, lab, AF_INET, p->forwarding);
+	if (!err)
+		err = sysctl_forwarding(ctx, sd->fd, lab, AF_INET6, p->forwarding6);
 	if (!err && p->fw) {
 		err = fw_list(ctx, lab, &listing);
 		if (!err)

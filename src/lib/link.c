@@ -436,13 +436,13 @@ static int parse_link(const struct nlmsghdr *nlh, void *data)
 }
 
 /**
- * cmp_link() - order links by ifindex
+ * link_cmp_index() - order links by ifindex (qsort, and bsearch in dumps)
  * @a:		first
  * @b:		second
  *
  * Return: <0, 0, >0.
  */
-static int cmp_link(const void *a, const void *b)
+int link_cmp_index(const void *a, const void *b)
 {
 	return ((const struct nsnet_link *)a)->ifindex -
 	       ((const struct nsnet_link *)b)->ifindex;
@@ -459,21 +459,36 @@ static int cmp_link(const void *a, const void *b)
 int nsnet_link_list(struct nsnet_ctx *ctx, const char *ns,
 		    struct nsnet_link **out)
 {
-	struct vec v = { .size = sizeof(struct nsnet_link) };
 	struct nl_sock *s;
-	int err;
 
 	nsnet_clear_err(ctx);
 	s = nl_sock_get(ctx, ns);
 	if (!s)
 		return -ENOENT;
+	return link_list_sock(ctx, s, out);
+}
+
+/**
+ * link_list_sock() - every interface of the socket's namespace
+ * @ctx:	context
+ * @s:		socket
+ * @out:	result array sorted by ifindex, free() it
+ *
+ * Return: the count, or -errno.
+ */
+int link_list_sock(struct nsnet_ctx *ctx, struct nl_sock *s,
+		   struct nsnet_link **out)
+{
+	struct vec v = { .size = sizeof(struct nsnet_link) };
+	int err;
+
 	err = nl_dump(ctx, s, RTM_GETLINK, AF_UNSPEC,
 		      sizeof(struct ifinfomsg), parse_link, &v);
 	if (err) {
 		free(v.items);
 		return nsnet_fail(ctx, err, "link show");
 	}
-	vec_sort(&v, cmp_link);
+	vec_sort(&v, link_cmp_index);
 	err = vec_take(&v, out);
 	return err < 0 ? nsnet_fail(ctx, err, "link show") : err;
 }

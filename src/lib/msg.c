@@ -240,13 +240,14 @@ void msg_addr(struct nl_req *r, uint16_t type, int ifindex,
  * @dst:	destination (len 0: default)
  * @via:	gateway or NULL
  * @oif:	output interface index or 0
+ * @proto:	for a delete, only a route of this protocol (0: any)
  *
  * As `ip route add` does: protocol boot, scope link for a route with only a
  * device, universe otherwise. A delete uses scope "nowhere" so it matches
  * whatever scope the route was added with.
  */
 void msg_route(struct nl_req *r, uint16_t type, const struct nsnet_prefix *dst,
-	       const struct nsnet_prefix *via, int oif)
+	       const struct nsnet_prefix *via, int oif, unsigned int proto)
 {
 	size_t n = addr_len(dst->family);
 	struct nlmsghdr *nlh;
@@ -261,6 +262,7 @@ void msg_route(struct nl_req *r, uint16_t type, const struct nsnet_prefix *dst,
 	rtm->rtm_dst_len = (unsigned char)dst->len;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_scope = RT_SCOPE_NOWHERE;
+	rtm->rtm_protocol = (unsigned char)proto;
 	if (type == RTM_NEWROUTE) {
 		rtm->rtm_protocol = RTPROT_BOOT;
 		rtm->rtm_type = RTN_UNICAST;

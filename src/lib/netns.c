@@ -234,24 +234,23 @@ static int parse_nsid(const struct nlmsghdr *nlh, void *data)
 }
 
 /**
- * netns_id() - the id the host namespace gives the namespace at @path
+ * netns_id_fd() - the id the socket's namespace gives the namespace at @fd
  * @ctx:	context
- * @s:		the host's socket
- * @path:	namespace file
+ * @s:		socket of the namespace asking
+ * @fd:		the namespace asked about
  *
- * Return: the id, or -1 when it has none (ids are assigned lazily).
+ * Ids are assigned lazily (a veth across two namespaces assigns one); this
+ * only reads, never assigns.
+ *
+ * Return: the id, or -1 when it has none.
  */
-static int netns_id(struct nsnet_ctx *ctx, struct nl_sock *s,
-		    const char *path)
+int netns_id_fd(struct nsnet_ctx *ctx, struct nl_sock *s, int fd)
 {
 	struct nl_req r = { 0 };
 	struct rtgenmsg *g;
 	struct nlmsghdr *nlh;
-	int id = -1, fd;
+	int id = -1;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
 	nlh = nl_req_add(&r, RTM_GETNSID, 0, sizeof(*g), (void **)&g);
 	if (nlh) {
 		g->rtgen_family = AF_UNSPEC;
@@ -260,8 +259,27 @@ static int netns_id(struct nsnet_ctx *ctx, struct nl_sock *s,
 			id = -1;
 	}
 	nl_req_free(&r);
-	close(fd);
 	return id < 0 ? -1 : id;
+}
+
+/**
+ * netns_id() - the id the host namespace gives the namespace at @path
+ * @ctx:	context
+ * @s:		the host's socket
+ * @path:	namespace file
+ *
+ * Return: the id, or -1 when it has none.
+ */
+static int netns_id(struct nsnet_ctx *ctx, struct nl_sock *s,
+		    const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), id;
+
+	if (fd < 0)
+		return -1;
+	id = netns_id_fd(ctx, s, fd);
+	close(fd);
+	return id;
 }
 
 /**

@@ -87,35 +87,33 @@ static void evict_one(struct nsnet_ctx *ctx)
 }
 
 /**
- * nl_sock_get() - the socket for namespace @ns, opened on first use
+ * nl_sock_fd() - the socket for the namespace open at @fd, opened on first use
  * @ctx:	context
- * @ns:		namespace name, NULL for the context's own
+ * @fd:		namespace descriptor (kept open by the caller)
+ * @label:	what to call the namespace in messages
  *
  * The cache is keyed by the namespace's inode, not its name, so a namespace
  * deleted and re-created under the same name gets a fresh socket.
  *
- * Return: the socket, or NULL with the error recorded in @ctx.
+ * Return: the socket, or NULL with the error recorded in @ctx. It stays
+ * valid until the next nl_sock_*() call (which may evict it).
  */
-struct nl_sock *nl_sock_get(struct nsnet_ctx *ctx, const char *ns)
+struct nl_sock *nl_sock_fd(struct nsnet_ctx *ctx, int fd, const char *label)
 {
-	struct nl_sock *s = NULL;
+	struct nl_sock *s;
 	struct stat st, self;
 	size_t i;
-	int fd, err;
+	int err;
 
-	fd = ns_open(ctx, ns);
-	if (fd < 0)
-		return NULL;
 	if (fstat(fd, &st) < 0) {
-		nsnet_fail(ctx, -errno, "netns %s", ns_label(ns));
-		goto out;
+		nsnet_fail(ctx, -errno, "netns %s", label);
+		return NULL;
 	}
 	for (i = 0; i < ctx->nsocks; i++) {
 		if (ctx->socks[i].ino == st.st_ino &&
 		    ctx->socks[i].dev == st.st_dev) {
-			s = &ctx->socks[i];
-			s->used = ++ctx->tick;
-			goto out;
+			ctx->socks[i].used = ++ctx->tick;
+			return &ctx->socks[i];
 		}
 	}
 	if (ctx->nsocks == SOCK_CACHE_MAX)
@@ -125,8 +123,8 @@ struct nl_sock *nl_sock_get(struct nsnet_ctx *ctx, const char *ns)
 		struct nl_sock *p = realloc(ctx->socks, cap * sizeof(*p));
 
 		if (!p) {
-			nsnet_fail(ctx, -ENOMEM, "netns %s", ns_label(ns));
-			goto out;
+			nsnet_fail(ctx, -ENOMEM, "netns %s", label);
+			return NULL;
 		}
 		ctx->socks = p;
 		ctx->capsocks = cap;
@@ -144,13 +142,28 @@ struct nl_sock *nl_sock_get(struct nsnet_ctx *ctx, const char *ns)
 	else
 		err = ns_call(fd, sock_open_cb, s);
 	if (err) {
-		nsnet_fail(ctx, err, "netlink socket in netns %s",
-			   ns_label(ns));
-		s = NULL;
-		goto out;
+		nsnet_fail(ctx, err, "netlink socket in netns %s", label);
+		return NULL;
 	}
 	ctx->nsocks++;
-out:
+	return s;
+}
+
+/**
+ * nl_sock_get() - the socket for namespace @ns, opened on first use
+ * @ctx:	context
+ * @ns:		namespace name, NULL for the context's own
+ *
+ * Return: the socket, or NULL with the error recorded in @ctx.
+ */
+struct nl_sock *nl_sock_get(struct nsnet_ctx *ctx, const char *ns)
+{
+	struct nl_sock *s;
+	int fd = ns_open(ctx, ns);
+
+	if (fd < 0)
+		return NULL;
+	s = nl_sock_fd(ctx, fd, ns_label(ns));
 	close(fd);
 	return s;
 }
@@ -288,6 +301,8 @@ static void ack_extack(const struct nlmsghdr *nlh, char *out, size_t len)
  * @intr:	set when the kernel flags the dump as interrupted
  * @extack:	receives the first failure's extended-ack text
  * @extack_len:	size of @extack
+ * @failed:	index of the message that failed first, -1 if none (may be
+ *		NULL): the messages before it were applied
  *
  * Return: 0, the first negative errno the kernel answered with, or -errno of
  * the socket. All answers are read even after a failure, so the socket is
@@ -296,12 +311,14 @@ static void ack_extack(const struct nlmsghdr *nlh, char *out, size_t len)
 static int exchange(struct nsnet_ctx *ctx, struct nl_sock *s, const void *buf,
 		    size_t len, uint32_t seq_first, unsigned int count,
 		    bool dump, nl_parse_t parse, void *data, bool *intr,
-		    char *extack, size_t extack_len)
+		    char *extack, size_t extack_len, int *failed)
 {
 	unsigned int answered = 0;
 	int first_err = 0;
 	bool done = false;
 
+	if (failed)
+		*failed = -1;
 	if (extack && extack_len)
 		extack[0] = '\0';
 	if (mnl_socket_sendto(s->nl, buf, len) < 0)
@@ -330,11 +347,19 @@ static int exchange(struct nsnet_ctx *ctx, struct nl_sock *s, const void *buf,
 
 				if (e->error && !first_err) {
 					first_err = e->error;
+					if (failed)
+						*failed = (int)(nlh->nlmsg_seq - seq_first);
 					ack_extack(nlh, extack, extack_len);
 				}
 				if (dump || ++answered == count)
 					done = true;
 			} else if (nlh->nlmsg_type == NLMSG_DONE) {
+				/* A dump that failed part way says so here,
+				 * not in an NLMSG_ERROR: never use it. */
+				if (dump && mnl_nlmsg_get_payload_len(nlh) >= sizeof(int) &&
+				    *(const int *)mnl_nlmsg_get_payload(nlh) < 0 &&
+				    !first_err)
+					first_err = *(const int *)mnl_nlmsg_get_payload(nlh);
 				if (dump)
 					done = true;
 			} else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE && parse) {
@@ -359,7 +384,8 @@ static int exchange(struct nsnet_ctx *ctx, struct nl_sock *s, const void *buf,
  * @extack_len:	size of @extack
  *
  * Return: 0, or the first failure as -errno (the error is NOT recorded in
- * @ctx: the caller knows what it was doing and calls nl_fail()).
+ * @ctx: the caller knows what it was doing and calls nl_fail()); r->failed
+ * tells which message failed, the ones before it having been applied.
  */
 int nl_send(struct nsnet_ctx *ctx, struct nl_sock *s, struct nl_req *r,
 	    nl_parse_t parse, void *data, char *extack, size_t extack_len)
@@ -381,7 +407,7 @@ int nl_send(struct nsnet_ctx *ctx, struct nl_sock *s, struct nl_req *r,
 		off += NLMSG_ALIGN(nlh->nlmsg_len);
 	}
 	return exchange(ctx, s, r->buf, r->len, first, r->count, false, parse,
-			data, &intr, extack, extack_len);
+			data, &intr, extack, extack_len, &r->failed);
 }
 
 /**
@@ -417,7 +443,7 @@ int nl_dump(struct nsnet_ctx *ctx, struct nl_sock *s, uint16_t type,
 		hdr[0] = (unsigned char)family;
 		out->n = 0;
 		err = exchange(ctx, s, buf, nlh->nlmsg_len, nlh->nlmsg_seq, 1,
-			       true, parse, out, &intr, NULL, 0);
+			       true, parse, out, &intr, NULL, 0, NULL);
 		if (err || !intr)
 			return err;
 	}

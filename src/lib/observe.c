@@ -8,6 +8,7 @@
  * run that was killed before it could tag what it created.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,27 @@ static bool listed(json_t *arr, const char *name)
 		if (json_is_string(e) && !strcmp(json_string_value(e), name))
 			return true;
 	return false;
+}
+
+/**
+ * host_nsid() - the id the host gives the namespace at @path
+ * @ctx:	context
+ * @path:	namespace file
+ *
+ * Return: the id, or -1.
+ */
+static int host_nsid(struct nsnet_ctx *ctx, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), id = -1;
+	struct nl_sock *s;
+
+	if (fd < 0)
+		return -1;
+	s = nl_sock_get(ctx, NULL);
+	if (s)
+		id = netns_id_fd(ctx, s, fd);
+	close(fd);
+	return id;
 }
 
 /**
@@ -162,6 +184,7 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 
 		if (i && !strcmp(sorted[i], sorted[i - 1]))
 			continue;	/* named twice */
+		ns->host_nsid = -1;
 		snprintf(ns->name, sizeof(ns->name), "%s", sorted[i]);
 		o->n_ns++;
 		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, sorted[i]);
@@ -180,6 +203,7 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 		err = dump_ns(ctx, sorted[i], ns);
 		if (err)
 			break;
+		ns->host_nsid = host_nsid(ctx, path);
 		lo = obs_link(ns, "lo");
 		ns->ours = (lo && !strcmp(lo->alias, tag)) ||
 			   journaled(journal, "netns", "", sorted[i]);

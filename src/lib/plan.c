@@ -12,9 +12,11 @@
  * host's routes, are reported as diagnostics at the file's positions.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/if.h>
 #include <linux/rtnetlink.h>
@@ -61,6 +63,7 @@ void plan_free(struct plan *p)
 {
 	free(p->ops);
 	free(p->fw);
+	free(p->old_fw);
 	json_decref(p->state);
 	memset(p, 0, sizeof(*p));
 }
@@ -541,13 +544,11 @@ static void check_conflicts(struct planner *pl, json_t *others)
 			continue;	/* not attached: no route on the host */
 		for (j = 0; j < (size_t)host->n_routes; j++) {
 			const struct nsnet_route *r = &host->routes[j];
-			const struct nsnet_link *dev = NULL;
+			const struct nsnet_link key = { .ifindex = r->oif };
+			const struct nsnet_link *dev = bsearch(&key, host->links,
+				(size_t)host->n_links, sizeof(key), link_cmp_index);
 			char dst[64];
-			int k;
 
-			for (k = 0; k < host->n_links; k++)
-				if (host->links[k].ifindex == r->oif)
-					dev = &host->links[k];
 			if (r->dst.len == 0 || r->type != RTN_UNICAST ||
 			    !pfx_overlap(&r->dst, &net->subnet) ||
 			    (dev && obs_link_ours(pl->o, lab->name, dev, "")))
@@ -649,6 +650,25 @@ static bool route_matches(const struct obs_ns *ns, const struct nsnet_route *o,
 }
 
 /**
+ * link_name() - the name of link @ifindex in an observed namespace
+ * @ns:		namespace
+ * @ifindex:	index (0: none)
+ *
+ * Return: the name, or NULL.
+ */
+static const char *link_name(const struct obs_ns *ns, int ifindex)
+{
+	const struct nsnet_link key = { .ifindex = ifindex };
+	const struct nsnet_link *l;
+
+	if (!ifindex)
+		return NULL;
+	l = bsearch(&key, ns->links, (size_t)ns->n_links, sizeof(*ns->links),
+		    link_cmp_index);
+	return l ? l->name : NULL;
+}
+
+/**
  * plan_removals() - routes, links and namespaces the lab no longer wants
  * @pl:		planner
  *
@@ -681,7 +701,8 @@ static int plan_removals(struct planner *pl)
 				keep = route_matches(ns, r, &node->routes[m]);
 			if (keep)
 				continue;
-			op = plan_add(pl->p, OP_DEL_ROUTE, ns->name, NULL);
+			op = plan_add(pl->p, OP_DEL_ROUTE, ns->name,
+				      link_name(ns, r->oif));
 			if (!op)
 				return -ENOMEM;
 			op->a = r->dst;
@@ -769,7 +790,8 @@ static int plan_addr_removals(struct planner *pl)
 			const struct want_if *w = wanted_if(pl, ns->name,
 							    ns->links[j].name);
 
-			if (w)
+			/* A re-created link loses its addresses with it. */
+			if (w && !w->fresh)
 				err = stale_addrs(pl, ns, &ns->links[j],
 						  w->has_addr ? &w->addr : NULL, NULL);
 		}
@@ -817,9 +839,13 @@ static int plan_port(struct planner *pl, const struct want_if *w,
 {
 	struct obs_ns *host = &pl->o->host;
 	const struct nsnet_link *h = obs_link(host, w->host), *br;
+	const struct obs_ns *node = observed_ns(pl->o, w->ns);
 	struct op *op;
 
-	if (!*l || !h) {
+	/* Both names may exist without being each other's ends (peer:
+	 * names swapped between nodes): that is as good as missing. */
+	if (!*l || !h || h->link != (*l)->ifindex || !node ||
+	    h->link_netnsid != node->host_nsid) {
 		/* One end without the other (a renamed peer, a half-removed
 		 * pair): start over with a fresh pair. */
 		if (*l && !plan_add(pl->p, OP_DEL_NSLINK, w->ns, w->name))
@@ -849,6 +875,41 @@ static int plan_port(struct planner *pl, const struct want_if *w,
 }
 
 /**
+ * cable_joined() - whether two links are the two ends of one veth
+ * @pl:		planner
+ * @ans:	namespace of @a
+ * @a:		one end
+ * @bns:	namespace of @b
+ * @b:		the other end
+ *
+ * Ifindexes repeat in every namespace, so matching them is not enough:
+ * @ans is asked which id it gives @bns, which must be @a's peer netnsid.
+ *
+ * Return: true if joined.
+ */
+static bool cable_joined(struct planner *pl, const char *ans,
+			 const struct nsnet_link *a, const char *bns,
+			 const struct nsnet_link *b)
+{
+	char path[sizeof(NETNS_RUN_DIR) + NSNET_NSNAMSIZ];
+	struct nl_sock *s;
+	int fd, id = -1;
+
+	if (a->link != b->ifindex || b->link != a->ifindex)
+		return false;
+	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, bns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	s = nl_sock_get(pl->ctx, ans);
+	if (s)
+		id = netns_id_fd(pl->ctx, s, fd);
+	close(fd);
+	nsnet_clear_err(pl->ctx);
+	return id >= 0 && id == a->link_netnsid;
+}
+
+/**
  * plan_cable() - a direct cable, planned once from its a end
  * @pl:		planner
  * @w:		the a end
@@ -864,7 +925,7 @@ static int plan_cable(struct planner *pl, const struct want_if *w,
 	const struct nsnet_link *lb = ns_link(pl, bns, b->ifname);
 	struct op *op;
 
-	if (*l && lb)
+	if (*l && lb && cable_joined(pl, w->ns, *l, bns, lb))
 		return 0;
 	/* Deleting the one end that is left takes the pair with it. */
 	if (*l && !plan_add(pl->p, OP_DEL_NSLINK, w->ns, w->name))
@@ -902,8 +963,8 @@ static int plan_interfaces(struct planner *pl)
 			err = plan_port(pl, w, &l, tag);
 		else if (a->node == w->node && !strcmp(a->ifname, w->name))
 			err = plan_cable(pl, w, &l);
-		else if (!ns_link(pl, pl->lab->nodes[a->node].name, a->ifname))
-			l = NULL;	/* its pair is being (re)created */
+		else if (pl->ifs[i - 1].fresh)
+			l = NULL;	/* the a end (just before) re-creates the pair */
 		pl->ifs[i].fresh = !l;
 		if (!err && (!l || !(l->flags & IFF_UP) || strcmp(l->alias, tag)) &&
 		    !plan_setup(pl, w->ns, w->name, w->v6))

@@ -34,24 +34,53 @@ static bool fw_wanted(const struct lab *lab)
 }
 
 /**
- * needs_forwarding() - whether the host must route for the lab
+ * needs_forwarding() - whether the host must route @family for the lab
  * @lab:	the lab
+ * @family:	AF_INET or AF_INET6
  *
  * NAT and forwards pass through the host, and so does traffic between two
  * of the lab's networks that the host is attached to.
  *
  * Return: true if so.
  */
-static bool needs_forwarding(const struct lab *lab)
+static bool needs_forwarding(const struct lab *lab, int family)
 {
 	size_t i, attached = 0;
 
 	for (i = 0; i < lab->n_networks; i++) {
-		if (lab->networks[i].nat)
+		const struct lab_network *net = &lab->networks[i];
+
+		if (!net->has_gateway || net->gateway.family != family)
+			continue;
+		if (net->nat)
 			return true;
-		attached += lab->networks[i].has_gateway;
+		attached++;
 	}
-	return lab->n_forwards > 0 || attached > 1;
+	for (i = 0; i < lab->n_forwards; i++)
+		if ((lab->forwards[i].has_host ? lab->forwards[i].host.family :
+		     AF_INET) == family)
+			return true;
+	return attached > 1;
+}
+
+/**
+ * restore_script() - a script that puts back the table as listed now
+ * @lab:	lab name
+ * @listing:	`list table` output
+ *
+ * Used for rollback when the table there before this run is not the one
+ * recorded in the state (or none is).
+ *
+ * Return: the script (free()), or NULL.
+ */
+static char *restore_script(const char *lab, const char *listing)
+{
+	char *s = NULL;
+
+	if (asprintf(&s, "add table inet %s%s\ndelete table inet %s%s\n%s",
+		     FW_TABLE_PREFIX, lab, FW_TABLE_PREFIX, lab, listing) < 0)
+		return NULL;
+	return s;
 }
 
 /**
@@ -168,8 +197,16 @@ int plan_fw(struct nsnet_ctx *ctx, const struct lab *lab,
 	struct fw_spec spec;
 	int err;
 
-	p->forwarding = needs_forwarding(lab);
-	p->old_fw = old_script;
+	p->forwarding = needs_forwarding(lab, AF_INET);
+	p->forwarding6 = needs_forwarding(lab, AF_INET6);
+	/* What a rollback must restore is what is there now, not what the
+	 * state remembers. */
+	if (o->fw) {
+		p->old_fw = old_script && old_listing && !strcmp(old_listing, o->fw) ?
+			    strdup(old_script) : restore_script(lab->name, o->fw);
+		if (!p->old_fw)
+			return nsnet_fail(ctx, -ENOMEM, "plan");
+	}
 	describe(lab, to, p->state);
 	if (!fw_wanted(lab)) {
 		if (o->fw && !plan_add(p, OP_FW_DELETE, "", lab->name))

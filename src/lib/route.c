@@ -100,7 +100,7 @@ static int route_change(struct nsnet_ctx *ctx, const char *ns,
 		if (oif < 0)
 			return oif;
 	}
-	msg_route(&r, type, &sp->dst, sp->via, oif);
+	msg_route(&r, type, &sp->dst, sp->via, oif, 0);
 	err = nl_send(ctx, s, &r, NULL, NULL, extack, sizeof(extack));
 	nl_req_free(&r);
 	if (err == -ESRCH && type == RTM_DELROUTE)

@@ -6,9 +6,11 @@
  * host and of each node); the state only says which labs and nodes exist.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "fw.h"
@@ -76,111 +78,143 @@ int nsnet_lab_list(struct nsnet_ctx *ctx, struct nsnet_lab_info **out)
 }
 
 /**
- * link_by_index() - the link with @ifindex among @links
- * @links:	links
- * @n:		count
- * @ifindex:	index
+ * cable_peer() - the far end of a cable between two of the lab's nodes
+ * @ctx:	context
+ * @o:		observation of the lab's nodes
+ * @node:	the node the link is in
+ * @l:		the link, whose peer is (l->link_netnsid, l->link)
+ * @out:	"NODE:IF"
+ * @len:	size of @out
  *
- * Return: it, or NULL.
+ * The netnsid is @node's private name for the other namespace, so @node is
+ * asked which id it gives each other node until one matches.
+ *
+ * Return: true if found.
  */
-static const struct nsnet_link *link_by_index(const struct nsnet_link *links,
-					      int n, int ifindex)
+static bool cable_peer(struct nsnet_ctx *ctx, const struct observed *o,
+		       const struct obs_ns *node, const struct nsnet_link *l,
+		       char *out, size_t len)
 {
-	int i;
+	size_t k;
 
-	for (i = 0; i < n; i++)
-		if (links[i].ifindex == ifindex)
-			return &links[i];
-	return NULL;
+	for (k = 0; k < o->n_ns; k++) {
+		const struct obs_ns *other = &o->ns[k];
+		const struct nsnet_link key = { .ifindex = l->link }, *m;
+		char path[sizeof(NETNS_RUN_DIR) + NSNET_NSNAMSIZ];
+		struct nl_sock *s;
+		int fd, id;
+
+		if (other == node || !other->exists)
+			continue;
+		/* Only a link that points back at this one is a candidate:
+		 * one netlink question per real candidate, not per node. */
+		m = bsearch(&key, other->links, (size_t)other->n_links,
+			    sizeof(key), link_cmp_index);
+		if (!m || m->link != l->ifindex)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, other->name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		s = nl_sock_get(ctx, node->name);
+		id = s ? netns_id_fd(ctx, s, fd) : -1;
+		close(fd);
+		if (id == l->link_netnsid) {
+			snprintf(out, len, "%s:%s", other->name, m->name);
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * cmp_far_end() - order host veths by the (netnsid, ifindex) of their peer
+ * @a:		const struct nsnet_link *const *
+ * @b:		same
+ *
+ * Return: <0, 0, >0.
+ */
+static int cmp_far_end(const void *a, const void *b)
+{
+	const struct nsnet_link *x = *(const struct nsnet_link *const *)a;
+	const struct nsnet_link *y = *(const struct nsnet_link *const *)b;
+
+	if (x->link_netnsid != y->link_netnsid)
+		return x->link_netnsid < y->link_netnsid ? -1 : 1;
+	return (x->link > y->link) - (x->link < y->link);
 }
 
 /**
  * find_peer() - name the other end of a node's veth
+ * @ctx:	context
  * @o:		observation (host and nodes)
- * @ids:	namespace ids of the named namespaces, as the host sees them
- * @n_ids:	count
+ * @ends:	the host's links sorted with cmp_far_end()
+ * @n_ends:	count
  * @node:	the node's observation
  * @l:		the node's link
  * @out:	"HOSTIF" or "NODE:IF"
  * @len:	size of @out
  *
  * The kernel reports a veth's peer as (netnsid, ifindex) relative to the
- * link's own namespace. From the node, that id is private to the node, so
- * the host's side is searched instead: a host veth whose peer is this link,
- * else a node whose link points back at this one.
+ * link's own namespace. A host veth whose peer is (the node's id as the
+ * host sees it, this link's ifindex) is this link's other end; otherwise
+ * it may be a cable to another node (cable_peer()).
  */
-static void find_peer(const struct observed *o, const struct nsnet_netns *ids,
-		      int n_ids, const struct obs_ns *node,
-		      const struct nsnet_link *l, char *out, size_t len)
+static void find_peer(struct nsnet_ctx *ctx, const struct observed *o,
+		      const struct nsnet_link *const *ends, size_t n_ends,
+		      const struct obs_ns *node, const struct nsnet_link *l,
+		      char *out, size_t len)
 {
-	int node_id = -1, i, j;
-	size_t k;
+	const struct nsnet_link key = { .link_netnsid = node->host_nsid,
+					.link = l->ifindex }, *kp = &key;
+	const struct nsnet_link *const *h;
 
-	for (i = 0; i < n_ids; i++)
-		if (!strcmp(ids[i].name, node->name))
-			node_id = ids[i].id;
-	for (i = 0; node_id >= 0 && i < o->host.n_links; i++) {
-		const struct nsnet_link *h = &o->host.links[i];
-
-		if (h->link_netnsid == node_id && h->link == l->ifindex) {
-			snprintf(out, len, "%s", h->name);
-			return;
-		}
+	h = node->host_nsid < 0 ? NULL :
+	    bsearch(&kp, ends, n_ends, sizeof(*ends), cmp_far_end);
+	if (h) {
+		snprintf(out, len, "%s", (*h)->name);
+		return;
 	}
-	for (k = 0; k < o->n_ns; k++) {
-		const struct obs_ns *other = &o->ns[k];
-
-		if (other == node)
-			continue;
-		for (j = 0; j < other->n_links; j++)
-			if (other->links[j].link == l->ifindex &&
-			    l->link == other->links[j].ifindex &&
-			    !strcmp(other->links[j].kind, "veth")) {
-				snprintf(out, len, "%s:%s", other->name,
-					 other->links[j].name);
-				return;
-			}
-	}
+	if (l->link_netnsid >= 0 && cable_peer(ctx, o, node, l, out, len))
+		return;
 	snprintf(out, len, "-");
 }
 
 /**
  * fill_if() - one status row
+ * @ctx:	context
  * @o:		observation
- * @ids:	namespace ids
- * @n_ids:	count
+ * @ends:	the host's links sorted with cmp_far_end()
+ * @n_ends:	count
  * @ns:		the node
  * @l:		its link
  * @e:		row to fill
  */
-static void fill_if(const struct observed *o, const struct nsnet_netns *ids,
-		    int n_ids, const struct obs_ns *ns,
-		    const struct nsnet_link *l, struct nsnet_lab_if *e)
+static void fill_if(struct nsnet_ctx *ctx, const struct observed *o,
+		    const struct nsnet_link *const *ends, size_t n_ends,
+		    const struct obs_ns *ns, const struct nsnet_link *l,
+		    struct nsnet_lab_if *e)
 {
+	const struct nsnet_link *h, *m;
 	int k;
 
 	snprintf(e->node, sizeof(e->node), "%s", ns->name);
 	snprintf(e->ifname, sizeof(e->ifname), "%s", l->name);
 	e->operstate = l->operstate;
 	e->flags = l->flags;
-	find_peer(o, ids, n_ids, ns, l, e->peer, sizeof(e->peer));
-	for (k = 0; k < o->host.n_links; k++) {
-		const struct nsnet_link *h = &o->host.links[k];
+	find_peer(ctx, o, ends, n_ends, ns, l, e->peer, sizeof(e->peer));
+	h = obs_link(&o->host, e->peer);
+	if (h && h->master) {
+		const struct nsnet_link key = { .ifindex = h->master };
 
-		if (!strcmp(h->name, e->peer) && h->master) {
-			const struct nsnet_link *m = link_by_index(
-				o->host.links, o->host.n_links, h->master);
-
-			snprintf(e->master, sizeof(e->master), "%s",
-				 m ? m->name : "?");
-		}
+		m = bsearch(&key, o->host.links, (size_t)o->host.n_links,
+			    sizeof(key), link_cmp_index);
+		snprintf(e->master, sizeof(e->master), "%s", m ? m->name : "?");
 	}
 	for (k = 0; k < ns->n_addrs && e->n_addrs < 8; k++) {
 		const struct nsnet_prefix *a = &ns->addrs[k].local;
 
-		if (ns->addrs[k].ifindex != l->ifindex ||
-		    (a->family == AF_INET6 && a->addr[0] == 0xfe &&
-		     (a->addr[1] & 0xc0) == 0x80))
+		if (ns->addrs[k].ifindex != l->ifindex || pfx_link_local(a))
 			continue;
 		e->addrs[e->n_addrs++] = *a;
 	}
@@ -222,12 +256,12 @@ int nsnet_lab_status(struct nsnet_ctx *ctx, const char *lab,
 {
 	struct vec v = { .size = sizeof(struct nsnet_lab_if) };
 	char tag[LAB_NAME_MAX + 8];
-	struct nsnet_netns *ids = NULL;
+	const struct nsnet_link **ends = NULL;
 	struct observed o = { 0 };
 	json_t *st = NULL, *nodes;
 	const char **names = NULL;
 	size_t i, n;
-	int err, n_ids = 0, j;
+	int err, j;
 
 	nsnet_clear_err(ctx);
 	st = load_up_lab(ctx, lab, &err);
@@ -245,11 +279,12 @@ int nsnet_lab_status(struct nsnet_ctx *ctx, const char *lab,
 	err = observe(ctx, lab, names, n, NULL, nodes, &o);
 	if (err)
 		goto out;
-	n_ids = nsnet_netns_list(ctx, &ids);
-	if (n_ids < 0) {
-		err = n_ids;
-		goto out;
-	}
+	ends = malloc(((size_t)o.host.n_links + 1) * sizeof(*ends));
+	if (!ends)
+		goto oom;
+	for (j = 0; j < o.host.n_links; j++)
+		ends[j] = &o.host.links[j];
+	qsort(ends, (size_t)o.host.n_links, sizeof(*ends), cmp_far_end);
 	lab_tag(lab, tag, sizeof(tag));
 	for (i = 0; i < o.n_ns; i++) {
 		size_t before = v.n;
@@ -264,7 +299,7 @@ int nsnet_lab_status(struct nsnet_ctx *ctx, const char *lab,
 			e = vec_push(&v);
 			if (!e)
 				goto oom;
-			fill_if(&o, ids, n_ids, &o.ns[i], l, e);
+			fill_if(ctx, &o, ends, (size_t)o.host.n_links, &o.ns[i], l, e);
 		}
 		if (v.n > before)
 			continue;
@@ -281,7 +316,7 @@ oom:
 	err = nsnet_fail(ctx, -ENOMEM, "status");
 out:
 	free(v.items);
-	free(ids);
+	free(ends);
 	free(names);
 	observed_free(&o);
 	json_decref(st);

@@ -74,6 +74,16 @@ ok -m "the host reaches fd00:15::10" wait_for ping -c1 -W1 fd00:15::10
 # --- status, idempotence, down
 is "$(nsnet -j status full | status_view)" "$(lab_view full)" "nsnet -j status full agrees with ip"
 is "$(nsnet plan "$F" 2>&1)" "no changes" "plan full.yaml: no changes"
+# IPv6 link-local addresses finish duplicate address detection on their
+# own time ("tentative" in the dumps): compare only once all have settled.
+settled() {
+	local f
+	! ip -6 addr show | grep -q tentative || return 1
+	for f in /run/netns/*; do
+		! ip -n "${f##*/}" -6 addr show | grep -q tentative || return 1
+	done
+}
+ok wait_for settled
 before=$(ifindexes)
 snap=$(system_snapshot)
 ok nsnet up "$F"

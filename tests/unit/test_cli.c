@@ -238,7 +238,7 @@ static void test_render(void)
 		  .flags = IFF_UP | IFF_BROADCAST, .mtu = 1500, .operstate = 2,
 		  .type = 1, .master = 4, .link = 6, .link_netnsid = 0 },
 	};
-	struct linkmap m = { links, 2 };
+	struct linkmap m = { links, 2, NULL };
 	struct nsnet_address a = { .ifindex = 4, .scope = RT_SCOPE_UNIVERSE,
 				   .flags = 0x80 /* IFA_F_PERMANENT */,
 				   .label = "v-net-0",
