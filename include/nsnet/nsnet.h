@@ -533,11 +533,14 @@ enum nsnet_fw_state {
  * @table:	enum nsnet_fw_state
  * @nat:	masqueraded subnets, one per line ("" for none)
  * @forwards:	port forwards, one per line ("" for none)
+ * @forwarding_off: the lab needs the host to forward, and it does not
+ *		(someone turned ip_forward off): run up
  */
 struct nsnet_lab_fw {
 	int table;
 	char *nat;
 	char *forwards;
+	bool forwarding_off;
 };
 
 /* Fill @out (free its strings with nsnet_lab_fw_free()). Return: 0 or
@@ -725,6 +728,70 @@ struct nsnet_reach {
  */
 int nsnet_lab_reach(struct nsnet_ctx *ctx, const char *lab,
 		    unsigned int timeout_ms, struct nsnet_reach **out);
+
+/* ============================================================================
+ * The doctor (doctor.c)
+ *
+ * `nsnet doctor [LAB|NS]`: the usual reasons why something cannot connect
+ * (interfaces down, an address or route the lab file has and the kernel
+ * not, gateways off-link or silent, forwarding off, the lab's nftables
+ * table gone, strict rp_filter, MTU mismatches, duplicate addresses, bridge
+ * ports down, br_netfilter with another table's drop policy, stale
+ * /run/netns entries), each with where it is and the command that fixes
+ * it. It only reads; call it from the namespace the context was made in.
+ * ========================================================================= */
+
+/* How bad a finding is (struct nsnet_finding's @severity) */
+enum nsnet_severity {
+	NSNET_SEV_ERROR,	/* traffic the setup means to pass does not */
+	NSNET_SEV_WARNING,	/* traffic may break, or something is left over */
+	NSNET_SEV_NOTE,		/* no fault: something could not be checked */
+};
+
+/**
+ * struct nsnet_finding - one fault found by nsnet_doctor()
+ * @severity:	enum nsnet_severity
+ * @check:	the check that found it, a stable word: "link-down",
+ *		"addr-missing", ... (doctor.c lists them)
+ * @lab:	the lab it belongs to, "" if none
+ * @netns:	the namespace it is in (a node's name), "" for the host
+ * @ifname:	the interface, "" if none
+ * @what:	what is wrong, one line
+ * @where:	where, one line: "lab house, node red, interface veth-red"
+ * @fix:	one shell command line, quoted, that fixes it (a "# ..."
+ *		comment when no command is known; "" for a note)
+ */
+struct nsnet_finding {
+	int severity;
+	char check[24];
+	char lab[NSNET_NSNAMSIZ];
+	char netns[NSNET_NSNAMSIZ];
+	char ifname[NSNET_IFNAMSIZ];
+	char what[1024];
+	char where[768];
+	char fix[1536];
+};
+
+/* Flags for nsnet_doctor() */
+#define NSNET_DOCTOR_LAB	0x1	/* @target can only be a lab */
+#define NSNET_DOCTOR_NETNS	0x2	/* @target can only be a namespace */
+
+/**
+ * nsnet_doctor() - find the usual faults, and the command fixing each
+ * @ctx:	context
+ * @target:	NULL: every lab that is up, and every stale /run/netns
+ *		entry; a lab's name: that lab; a namespace's name: it and the
+ *		host ends of its veths (and, for a lab's node, what the lab
+ *		says of it). A lab wins over a namespace of the same name.
+ * @flags:	NSNET_DOCTOR_* to take @target as one kind only, or 0
+ * @out:	the findings (free() them), in the order their fixes are to
+ *		be run (a link up before an address on it, before a route)
+ *
+ * Return: the number of findings (0: healthy), or -errno (-ENOENT, an
+ * input error, when @target names neither).
+ */
+int nsnet_doctor(struct nsnet_ctx *ctx, const char *target,
+		 unsigned int flags, struct nsnet_finding **out);
 
 #ifdef __cplusplus
 }

@@ -82,6 +82,7 @@ extern const struct cli_object cli_netns, cli_link, cli_addr, cli_route,
 extern const struct cli_cmd cli_lab_cmds[];
 int cli_graph(struct cli *c, int argc, char **argv);
 int cli_check(struct cli *c, int argc, char **argv);
+int cli_doctor(struct cli *c, int argc, char **argv);
 
 /* args.c: errors and argument helpers */
 int cli_usage(struct cli *c, const char *fmt, ...)

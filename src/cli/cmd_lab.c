@@ -302,5 +302,8 @@ const struct cli_cmd cli_lab_cmds[] = {
 	{ "plan", NULL, "FILE", "print what up would change, change nothing", lab_plan },
 	{ "status", NULL, "[LAB]", "nodes, interfaces, peers, addresses, state", lab_status },
 	{ "labs", NULL, "", "list the labs that are up", labs_list },
+	{ "doctor", NULL, "[LAB|NS]", "find the usual faults and say how to fix each", cli_doctor },
+	{ "check", NULL, "LAB", "reachability between the lab's nodes, as a matrix", cli_check },
+	{ "graph", NULL, "LAB|--all [-o FILE.svg|.dot|.png]", "draw the lab: namespaces, switches, cables, host, NAT, forwards", cli_graph },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

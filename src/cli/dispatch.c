@@ -120,7 +120,7 @@ void cli_help(struct cli *c, FILE *f, const struct cli_object *only)
 	const struct cli_object *const *o;
 
 	fputs("Usage: nsnet [-n NS] [-j [-p]] [-4|-6] OBJECT [VERB [ARGS...]]\n"
-	      "       nsnet [-j] [-v] up|down|plan|status|labs [ARGS...]\n"
+	      "       nsnet [-j] [-v] up|down|plan|status|labs|graph|check|doctor [ARGS...]\n"
 	      "       nsnet help [OBJECT]\n"
 	      "\n"
 	      "  -n NS   act inside the named network namespace NS\n"

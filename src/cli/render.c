@@ -650,6 +650,8 @@ void render_lab_fw(const struct nsnet_lab_fw *fw, json_t *status)
 	json_object_set_new(status, "forwards", lines(fw->forwards));
 	json_object_set_new(status, "nftables", json_string(
 		fw->table >= 0 && fw->table < 4 ? states[fw->table] : "none"));
+	if (fw->forwarding_off)
+		json_object_set_new(status, "forwarding_off", json_true());
 }
 
 /**
@@ -711,6 +713,9 @@ void text_lab_status(struct cli *c, json_t *s)
 			"MISSING" : "CHANGED");
 	else if (!strcmp(jstr(s, "nftables"), "ok"))
 		fprintf(c->out, "  nftables table inet nsnet-%s ok\n", jstr(s, "lab"));
+	if (json_object_get(s, "forwarding_off"))
+		fputs("  forwarding is OFF but the lab needs it: `nsnet up` turns it on\n",
+		      c->out);
 }
 
 /**

@@ -266,6 +266,30 @@ static int add_netns(struct applier *ap, const struct op *op)
 }
 
 /**
+ * bridge_mac() - a fixed, locally administered address for a lab's bridge
+ * @lab:	lab name
+ * @bridge:	bridge name
+ * @mac:	6 bytes out
+ *
+ * Derived from both names (FNV-1a), so it is stable across re-creation.
+ */
+static void bridge_mac(const char *lab, const char *bridge, uint8_t mac[6])
+{
+	uint64_t h = 14695981039346656037ULL;
+	const char *p;
+	int i;
+
+	for (p = lab; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h = (h ^ '/') * 1099511628211ULL;
+	for (p = bridge; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)(h >> (8 * i));
+	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02);	/* unicast, local */
+}
+
+/**
  * add_bridge() - a network's switch, up and tagged
  * @ap:		applier
  * @op:		OP_ADD_BRIDGE
@@ -277,8 +301,14 @@ static int add_bridge(struct applier *ap, const struct op *op)
 	struct msg_link_attrs a = { .group = ap->group, .nsfd = -1 };
 	struct nl_req r = { 0 };
 	struct nlmsghdr *nlh;
+	uint8_t mac[6];
 	int err;
 
+	/* A bridge without an address of its own takes its lowest port's,
+	 * and changes it when that node goes: every other node's ARP entry
+	 * for the gateway then points nowhere for a minute. */
+	bridge_mac(ap->lab, op->name, mac);
+	a.mac = mac;
 	err = journal_add(ap->ctx, ap->journal, "link", "", op->name);
 	if (err)
 		return err;
@@ -413,6 +443,8 @@ static int run_op(struct applier *ap, const struct op *op)
 			snprintf(ap->extack, sizeof(ap->extack), "%s",
 				 nsnet_errmsg(ap->ctx));
 		return err;
+	case OP_SYSCTL:
+		return 0;	/* done once the run succeeded, under the lock */
 	case OP_FW_DELETE:
 		err = fw_delete(ap->ctx, ap->lab);
 		if (err)

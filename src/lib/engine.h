@@ -120,6 +120,8 @@ enum op_type {
 	OP_ADD_ROUTE,		/* ns: route a via b dev name */
 	OP_FW_APPLY,		/* (re)create the lab's nftables table: p->fw */
 	OP_FW_DELETE,		/* delete the lab's nftables table */
+	OP_SYSCTL,		/* forwarding (name: "ipv4"/"ipv6") is off but
+				 * needed: shown in plans, turned on by up */
 };
 
 /**
@@ -176,6 +178,7 @@ struct plan {
 int plan_lab(struct nsnet_ctx *ctx, const struct lab *lab, json_t *old_state,
 	     json_t *other_subnets, struct observed *o, struct plan *p,
 	     struct lab_diags *d);
+bool forwarding_off(int family);
 int plan_fw(struct nsnet_ctx *ctx, const struct lab *lab,
 	    const struct nsnet_prefix *to, json_t *old_state,
 	    const struct observed *o, struct plan *p);

@@ -47,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -473,6 +474,11 @@ static int nft_cmd(struct nsnet_ctx *ctx, const char *cmds, bool json,
 
 	if (out)
 		*out = NULL;
+	/* libnftables writes its own "you must be root" line to stderr
+	 * before failing; a library must not print, so ask first. */
+	if (geteuid() != 0)
+		return nsnet_fail_why(ctx, -EPERM, false,
+				      "needs root (CAP_NET_ADMIN)", "nftables");
 	nft = nft_ctx_new(NFT_CTX_DEFAULT);
 	if (!nft)
 		return nsnet_fail(ctx, -ENOMEM, "nftables");
@@ -1017,8 +1023,12 @@ int nsnet_nat_add(struct nsnet_ctx *ctx, const struct nsnet_nat *nat)
 	nsnet_prefix_format(&nat->subnet, true, net, sizeof(net));
 	if (nat->dev[0])
 		snprintf(dev, sizeof(dev), " oifname \"%s\"", nat->dev);
-	if (asprintf(&rule, "add rule inet " FW_TABLE_SHARED " postrouting %s saddr %s%s masquerade comment \"%s\"\n",
-		     ip_kw(nat->subnet.family), net, dev, comment) < 0)
+	/* Never within the subnet itself: with br_netfilter loaded, traffic
+	 * between two namespaces on one bridge passes postrouting too, and
+	 * must keep its real source address. */
+	if (asprintf(&rule, "add rule inet " FW_TABLE_SHARED " postrouting %s saddr %s %s daddr != %s%s masquerade comment \"%s\"\n",
+		     ip_kw(nat->subnet.family), net, ip_kw(nat->subnet.family),
+		     net, dev, comment) < 0)
 		return nsnet_fail(ctx, -ENOMEM, "%s", comment);
 	/* The whole comment is the key: the same subnet may go out through
 	 * two uplinks. */

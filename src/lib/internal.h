@@ -169,12 +169,14 @@ int nl_fail(struct nsnet_ctx *ctx, int err, const char *extack,
  * @master:	ifindex of the bridge to enslave to, 0 for none
  * @up:		create it up (not possible for a veth end in another netns)
  * @nsfd:	namespace to create it in, -1 for the socket's
+ * @mac:	hardware address (6 bytes), or NULL for the kernel's choice
  */
 struct msg_link_attrs {
 	unsigned int group;
 	int master;
 	bool up;
 	int nsfd;
+	const uint8_t *mac;
 };
 
 /**

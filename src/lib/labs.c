@@ -154,12 +154,12 @@ static int load_lab(struct nsnet_ctx *ctx, const char *file, struct lab **out)
 }
 
 /**
- * other_subnets() - the subnets of every other lab that is up
+ * other_subnets() - the subnets and forwarded ports of every other lab up
  * @ctx:	context
  * @sd:		state directory
  * @lab:	this lab's name
  *
- * Return: array of {"lab", "subnet"}.
+ * Return: array of {"lab", "subnet"} and {"lab", "port"}.
  */
 static json_t *other_subnets(struct nsnet_ctx *ctx, struct state_dir *sd,
 			     const char *lab)
@@ -182,6 +182,9 @@ static json_t *other_subnets(struct nsnet_ctx *ctx, struct state_dir *sd,
 		json_array_foreach(json_object_get(st, "subnets"), j, sub)
 			json_array_append_new(out, json_pack("{s:s, s:O}", "lab",
 							     other, "subnet", sub));
+		json_array_foreach(json_object_get(st, "fw_ports"), j, sub)
+			json_array_append_new(out, json_pack("{s:s, s:O}", "lab",
+							     other, "port", sub));
 		json_decref(st);
 	}
 	json_decref(names);

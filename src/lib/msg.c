@@ -61,6 +61,8 @@ struct nlmsghdr *msg_link_new(struct nl_req *r, const char *name,
 		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)a->master);
 	if (a && a->nsfd >= 0)
 		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)a->nsfd);
+	if (a && a->mac)
+		mnl_attr_put(nlh, IFLA_ADDRESS, 6, a->mac);
 	r->nest[0] = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, kind);
 	return nlh;

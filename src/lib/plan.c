@@ -12,6 +12,7 @@
  * host's routes, are reported as diagnostics at the file's positions.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +150,10 @@ char *op_text(const struct op *op, char *buf, size_t len)
 	case OP_FW_DELETE:
 		snprintf(buf, len, "- nftables table inet %s%s", FW_TABLE_PREFIX,
 			 op->name);
+		break;
+	case OP_SYSCTL:
+		snprintf(buf, len, "~ sysctl %s=1", !strcmp(op->name, "ipv6") ?
+			 "net.ipv6.conf.all.forwarding" : "net.ipv4.ip_forward");
 		break;
 	}
 	return buf;
@@ -1160,6 +1165,82 @@ static int forward_targets(struct planner *pl, struct nsnet_prefix **out)
 }
 
 /**
+ * port_key() - "PROTO:HOST:PORT" of a forward (HOST empty for any)
+ * @f:		the forward
+ * @buf:	output
+ * @len:	size of @buf
+ *
+ * Return: @buf.
+ */
+static char *port_key(const struct lab_forward *f, char *buf, size_t len)
+{
+	char host[64] = "";
+
+	if (f->has_host)
+		nsnet_prefix_format(&f->host, false, host, sizeof(host));
+	snprintf(buf, len, "%s:%s:%u", f->proto == IPPROTO_UDP ? "udp" : "tcp",
+		 host, f->port);
+	return buf;
+}
+
+/**
+ * keys_clash() - whether two forwards' keys take the same traffic
+ * @a:		"PROTO:HOST:PORT"
+ * @b:		another
+ *
+ * Return: true for the same protocol and port where the hosts are equal
+ * or either is "any".
+ */
+static bool keys_clash(const char *a, const char *b)
+{
+	const char *ah = strchr(a, ':') + 1, *bh = strchr(b, ':') + 1;
+	const char *ap = strrchr(a, ':'), *bp = strrchr(b, ':');
+
+	if (ah - a != bh - b || strncmp(a, b, (size_t)(ah - a)) || strcmp(ap, bp))
+		return false;
+	return ah == ap || bh == bp ||
+	       (ap - ah == bp - bh && !strncmp(ah, bh, (size_t)(ap - ah)));
+}
+
+/**
+ * forward_clashes() - forwards another lab already takes; record ours
+ * @pl:		planner
+ * @others:	other labs' {"lab", "port"} entries
+ *
+ * Two DNAT rules for one port would silently send the traffic to only one
+ * of them; refuse it instead. The lab's own keys go into the state, as
+ * "fw_ports", for the next lab to check against.
+ *
+ * Return: 0, -EINVAL with diagnostics, or -ENOMEM.
+ */
+static int forward_clashes(struct planner *pl, json_t *others)
+{
+	json_t *ports = json_array(), *e;
+	char key[128];
+	size_t i, j;
+
+	if (!ports)
+		return -ENOMEM;
+	for (i = 0; i < pl->lab->n_forwards; i++) {
+		const struct lab_forward *f = &pl->lab->forwards[i];
+
+		port_key(f, key, sizeof(key));
+		json_array_append_new(ports, json_string(key));
+		json_array_foreach(others, j, e) {
+			const char *k = json_string_value(json_object_get(e, "port"));
+
+			if (k && keys_clash(k, key))
+				lab_diag_add(pl->d, f->pos,
+					     "forward %s %u: lab %s forwards that port already",
+					     f->proto == IPPROTO_UDP ? "udp" : "tcp",
+					     f->port, json_string_value(json_object_get(e, "lab")));
+		}
+	}
+	json_object_set_new(pl->p->state, "fw_ports", ports);
+	return pl->d->n ? -EINVAL : 0;
+}
+
+/**
  * new_state() - what to record once the plan is applied
  * @pl:		planner
  * @file:	the lab file's absolute path
@@ -1247,6 +1328,8 @@ int plan_lab(struct nsnet_ctx *ctx, const struct lab *lab, json_t *old_state,
 	}
 	if (!err)
 		err = forward_targets(&pl, &to);
+	if (!err)
+		err = forward_clashes(&pl, others);
 	if (!err)
 		err = plan_fw(ctx, lab, to, old_state, o, p);
 	free(to);

@@ -64,6 +64,29 @@ static bool needs_forwarding(const struct lab *lab, int family)
 }
 
 /**
+ * forwarding_off() - whether the host does not forward @family right now
+ * @family:	AF_INET or AF_INET6
+ *
+ * Someone may have turned it off under a lab that needs it: drift.
+ *
+ * Return: true if it reads 0.
+ */
+bool forwarding_off(int family)
+{
+	const char *path = family == AF_INET ? "/proc/sys/net/ipv4/ip_forward" :
+			   "/proc/sys/net/ipv6/conf/all/forwarding";
+	char v[8] = "";
+	FILE *f = fopen(path, "re");
+
+	if (f) {
+		if (!fgets(v, sizeof(v), f))
+			v[0] = '\0';
+		fclose(f);
+	}
+	return v[0] == '0';
+}
+
+/**
  * restore_script() - a script that puts back the table as listed now
  * @lab:	lab name
  * @listing:	`list table` output
@@ -165,11 +188,16 @@ static void describe(const struct lab *lab, const struct nsnet_prefix *to,
 	for (i = 0; i < lab->n_forwards; i++) {
 		const struct lab_forward *f = &lab->forwards[i];
 
-		snprintf(line, sizeof(line), "%s %s%s%u -> %s:%s:%u",
+		bool v6 = to[i].family == AF_INET6;
+
+		snprintf(line, sizeof(line), "%s %s%s%s%s%u -> %s:%s%s%s:%u",
 			 f->proto == IPPROTO_UDP ? "udp" : "tcp",
+			 f->has_host && v6 ? "[" : "",
 			 f->has_host ? nsnet_prefix_format(&f->host, false, b, sizeof(b)) : "",
-			 f->has_host ? ":" : "", f->port, f->node_name,
-			 nsnet_prefix_format(&to[i], false, a, sizeof(a)), f->to_port);
+			 f->has_host && v6 ? "]" : "", f->has_host ? ":" : "",
+			 f->port, f->node_name, v6 ? "[" : "",
+			 nsnet_prefix_format(&to[i], false, a, sizeof(a)),
+			 v6 ? "]" : "", f->to_port);
 		json_array_append_new(fwd, json_string(line));
 	}
 	json_object_set_new(st, "nat", nat);
@@ -199,6 +227,13 @@ int plan_fw(struct nsnet_ctx *ctx, const struct lab *lab,
 
 	p->forwarding = needs_forwarding(lab, AF_INET);
 	p->forwarding6 = needs_forwarding(lab, AF_INET6);
+	json_object_set_new(p->state, "forwarding", json_pack("{s:b, s:b}",
+		"ipv4", p->forwarding, "ipv6", p->forwarding6));
+	if ((p->forwarding && forwarding_off(AF_INET) &&
+	     !plan_add(p, OP_SYSCTL, "", "ipv4")) ||
+	    (p->forwarding6 && forwarding_off(AF_INET6) &&
+	     !plan_add(p, OP_SYSCTL, "", "ipv6")))
+		return nsnet_fail(ctx, -ENOMEM, "plan");
 	/* What a rollback must restore is what is there now, not what the
 	 * state remembers. */
 	if (o->fw) {

@@ -372,6 +372,11 @@ int nsnet_lab_fw(struct nsnet_ctx *ctx, const char *lab,
 	out->nat = join_lines(json_object_get(st, "nat"));
 	out->forwards = join_lines(json_object_get(st, "forwards"));
 	listing = json_string_value(json_object_get(st, "fw_listing"));
+	out->forwarding_off =
+		(json_is_true(json_object_get(json_object_get(st, "forwarding"), "ipv4")) &&
+		 forwarding_off(AF_INET)) ||
+		(json_is_true(json_object_get(json_object_get(st, "forwarding"), "ipv6")) &&
+		 forwarding_off(AF_INET6));
 	if (json_object_get(st, "fw_script")) {
 		err = fw_list(ctx, lab, &now);
 		if (err == -ENOENT)

@@ -108,9 +108,10 @@ before=$(ifindexes)
 sed -i '/^nodes:/i\  v-net-1:\n    subnet: 192.168.16.0/24\n    gateway: 192.168.16.5' "$F"
 sed -i '/veth-orange:/a\      eth1: {network: v-net-1, address: 192.168.16.3/24, peer: orange-v1}' "$F"
 ops=$(plan_ops "$F")
-# The lab's nftables table lists its bridges (isolation), so it changes too.
-is "$(grep -Ev 'v-net-1|192\.168\.16\.|orange|nftables table inet nsnet-house' <<<"$ops")" "" \
-	"add v-net-1: plan only touches v-net-1, orange's new interface and the lab's table"
+# The lab's nftables table lists its bridges (isolation), so it changes
+# too, and the host now routes between two networks (ip_forward).
+is "$(grep -Ev 'v-net-1|192\.168\.16\.|orange|nftables table inet nsnet-house|sysctl net.ipv4.ip_forward' <<<"$ops")" "" \
+	"add v-net-1: plan only touches v-net-1, orange's new interface, the table and forwarding"
 ok nsnet up "$F"
 is "$(link_json - v-net-1 'l["linkinfo"]["info_kind"]')" bridge "ip: v-net-1 is a bridge"
 is "$(addrs4 - v-net-1)" 192.168.16.5/24 "ip: v-net-1 has 192.168.16.5/24"

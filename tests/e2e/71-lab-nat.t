@@ -67,6 +67,22 @@ nok -m "a node of another lab does not reach blue" \
 nok -m "... nor blue's web server" \
 	ip netns exec intruder curl -s --max-time 2 http://192.168.15.2:80/
 
+# --- one host port, one forward: a second lab cannot take 8080 too
+out=$(nsnet up "$FIX/nat-clash.yaml" 2>&1)
+is "$?" "2" "a second forward of host port 8080 is refused (exit 2)"
+like "$out" "nat-clash.yaml:12:5: forward tcp 8080: lab house forwards that port already" \
+	"... naming the line and the lab that has it"
+nok -m "... and clash was not built" test -e /run/netns/web
+
+# --- drift: ip_forward turned off under the lab
+ok sh -c 'echo 0 > /proc/sys/net/ipv4/ip_forward'
+is "$(nsnet -j status house | jpy 'd[0].get("forwarding_off")')" "true" \
+	"status reports forwarding off"
+like "$(nsnet plan "$FIX/nat-house.yaml")" "sysctl net.ipv4.ip_forward=1" \
+	"plan says up turns it on"
+ok nsnet up "$FIX/nat-house.yaml"
+is "$(cat /proc/sys/net/ipv4/ip_forward)" "1" "up turned it on again"
+
 # --- drift: a flushed ruleset is reported and repaired
 ok nft flush ruleset
 is "$(nsnet -j status house | jpy 'd[0]["nftables"]')" "missing" "status reports the table missing"
