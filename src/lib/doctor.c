@@ -52,7 +52,6 @@
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
-#include <nftables/libnftables.h>
 
 #include "engine.h"
 #include "fw.h"
@@ -860,22 +859,16 @@ static bool knob_is(const char *path, long want)
  */
 static json_t *ruleset(struct doctor *d)
 {
-	struct nft_ctx *nft;
-	const char *out;
+	char *out = NULL;
 
 	if (d->ruleset_read)
 		return d->ruleset;
 	d->ruleset_read = true;
-	nft = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (!nft)
-		return NULL;
-	nft_ctx_output_set_flags(nft, NFT_CTX_OUTPUT_JSON);
-	if (!nft_ctx_buffer_output(nft) && !nft_ctx_buffer_error(nft) &&
-	    !nft_run_cmd_from_buffer(nft, "list ruleset")) {
-		out = nft_ctx_get_output_buffer(nft);
-		d->ruleset = out ? json_loads(out, 0, NULL) : NULL;
-	}
-	nft_ctx_free(nft);
+	if (fw_ruleset_json(d->ctx, &out) == 0)
+		d->ruleset = json_loads(out, 0, NULL);
+	else
+		nsnet_clear_err(d->ctx);
+	free(out);
 	return d->ruleset;
 }
 
@@ -2158,36 +2151,6 @@ static void check_lab_duplicates(struct labdoc *ld)
 }
 
 /**
- * needs_forwarding() - whether the host must route @family for the lab
- * @lab:	the lab file
- * @family:	AF_INET or AF_INET6
- *
- * The rule `up` follows (plan_fw.c): NAT and forwards pass through the
- * host, and so does traffic between two networks the host is attached to.
- *
- * Return: true if so.
- */
-static bool needs_forwarding(const struct lab *lab, int family)
-{
-	size_t i, attached = 0;
-
-	for (i = 0; i < lab->n_networks; i++) {
-		const struct lab_network *net = &lab->networks[i];
-
-		if (!net->has_gateway || net->gateway.family != family)
-			continue;
-		if (net->nat)
-			return true;
-		attached++;
-	}
-	for (i = 0; i < lab->n_forwards; i++)
-		if ((lab->forwards[i].has_host ? lab->forwards[i].host.family :
-		     AF_INET) == family)
-			return true;
-	return attached > 1;
-}
-
-/**
  * check_lab_table() - the lab's nftables table is as `up` left it
  * @ld:		the lab
  */
@@ -2236,9 +2199,9 @@ static void check_lab_host(struct labdoc *ld)
 	const char *name;
 	size_t i, attached = 0;
 
-	if (ld->lab && needs_forwarding(ld->lab, AF_INET))
+	if (ld->lab && lab_needs_forwarding(ld->lab, AF_INET))
 		check_forwarding(ld->d, ld->name, AF_INET);
-	if (ld->lab && needs_forwarding(ld->lab, AF_INET6))
+	if (ld->lab && lab_needs_forwarding(ld->lab, AF_INET6))
 		check_forwarding(ld->d, ld->name, AF_INET6);
 	check_lab_table(ld);
 	for (i = 0; ld->lab && i < ld->lab->n_networks; i++)

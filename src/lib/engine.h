@@ -179,6 +179,7 @@ int plan_lab(struct nsnet_ctx *ctx, const struct lab *lab, json_t *old_state,
 	     json_t *other_subnets, struct observed *o, struct plan *p,
 	     struct lab_diags *d);
 bool forwarding_off(int family);
+bool lab_needs_forwarding(const struct lab *lab, int family);
 int plan_fw(struct nsnet_ctx *ctx, const struct lab *lab,
 	    const struct nsnet_prefix *to, json_t *old_state,
 	    const struct observed *o, struct plan *p);

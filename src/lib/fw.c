@@ -573,6 +573,20 @@ int fw_list_json(struct nsnet_ctx *ctx, const char *lab, char **text)
 }
 
 /**
+ * fw_ruleset_json() - the whole ruleset as `nft -j list ruleset` prints it
+ * @ctx:	context
+ * @text:	the JSON text (free())
+ *
+ * For diagnosis (doctor): other tables are read, never changed.
+ *
+ * Return: 0, or -errno recorded in @ctx.
+ */
+int fw_ruleset_json(struct nsnet_ctx *ctx, char **text)
+{
+	return nft_cmd(ctx, "list ruleset", true, text, false);
+}
+
+/**
  * fw_delete() - delete the lab's table if it exists
  * @ctx:	context
  * @lab:	lab name

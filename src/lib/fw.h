@@ -91,6 +91,7 @@ int fw_run(struct nsnet_ctx *ctx, const char *script);
 int fw_list(struct nsnet_ctx *ctx, const char *lab, char **text);
 int fw_list_json(struct nsnet_ctx *ctx, const char *lab, char **text);
 int fw_delete(struct nsnet_ctx *ctx, const char *lab);
+int fw_ruleset_json(struct nsnet_ctx *ctx, char **text);
 
 /* sysctl.c: the caller holds the state lock; @dirfd is /run/nsnet. */
 int sysctl_forwarding(struct nsnet_ctx *ctx, int dirfd, const char *lab,

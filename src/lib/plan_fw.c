@@ -34,7 +34,7 @@ static bool fw_wanted(const struct lab *lab)
 }
 
 /**
- * needs_forwarding() - whether the host must route @family for the lab
+ * lab_needs_forwarding() - whether the host must route @family for the lab
  * @lab:	the lab
  * @family:	AF_INET or AF_INET6
  *
@@ -43,7 +43,7 @@ static bool fw_wanted(const struct lab *lab)
  *
  * Return: true if so.
  */
-static bool needs_forwarding(const struct lab *lab, int family)
+bool lab_needs_forwarding(const struct lab *lab, int family)
 {
 	size_t i, attached = 0;
 
@@ -225,8 +225,8 @@ int plan_fw(struct nsnet_ctx *ctx, const struct lab *lab,
 	struct fw_spec spec;
 	int err;
 
-	p->forwarding = needs_forwarding(lab, AF_INET);
-	p->forwarding6 = needs_forwarding(lab, AF_INET6);
+	p->forwarding = lab_needs_forwarding(lab, AF_INET);
+	p->forwarding6 = lab_needs_forwarding(lab, AF_INET6);
 	json_object_set_new(p->state, "forwarding", json_pack("{s:b, s:b}",
 		"ipv4", p->forwarding, "ipv6", p->forwarding6));
 	if ((p->forwarding && forwarding_off(AF_INET) &&
