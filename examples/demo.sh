@@ -9,7 +9,10 @@
 #
 #   1. the lab file, and `nsnet plan`: what `up` would do;
 #   2. `nsnet up` (timed), `nsnet status house` and `nsnet labs`;
-#   3. real traffic: the host pings every node, blue pings red;
+#   3. real traffic: the host pings every node, blue pings red; then
+#      `nsnet check house` (every node pings every other node and the
+#      gateway: a matrix, all ok), `nsnet doctor house` (no problems) and
+#      `nsnet graph house` (a picture: SVG with Graphviz, else DOT);
 #   4. idempotence: `plan` says "no changes", a second `up` touches nothing
 #      (every interface keeps its ifindex);
 #   5. change: a copy of the lab with a fifth node, purple (address: auto,
@@ -226,6 +229,17 @@ for i in 1 2 3 4; do
 	ping_from host "192.168.15.$i"
 done
 ping_from blue 192.168.15.1
+run nsnet check house
+note "every node reaches every other node and the gateway, as the lab says"
+run nsnet doctor house
+[ "$OUT" = "no problems found" ] || fail "nsnet doctor house" "expected \"no problems found\""
+mkdir -p /run/demo
+if command -v dot >/dev/null; then picture=/run/demo/house.svg; else picture=/run/demo/house.dot; fi
+run nsnet graph house -o "$picture"
+for n in red blue orange gray; do
+	grep -q ">$n<" "$picture" || fail "nsnet graph house -o $picture" "the picture does not name $n"
+done
+note "$picture: the host, v-net-0 and the four nodes with their cables and addresses"
 
 # ------------------------------------------------------- 4. idempotence
 
