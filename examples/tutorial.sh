@@ -48,58 +48,15 @@ export NSNET
 
 # ------------------------------------------------------------------ sandbox
 
-if [ "${NSNET_TUTORIAL_SANDBOXED:-}" != 1 ]; then
-	if [ "$(id -u)" != 0 ]; then
-		echo "tutorial.sh: needs root: it creates network namespaces and mounts (run it as root)" >&2
-		exit 1
-	fi
-	if [ ! -x "$NSNET" ]; then
-		echo "tutorial.sh: no nsnet binary at $NSNET: run make first" >&2
-		exit 1
-	fi
-	self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
-	export NSNET_TUTORIAL_SANDBOXED=1
-	# The inner side checks that it really left these two namespaces.
-	NSNET_TUTORIAL_OUTER="$(readlink /proc/self/ns/net) $(readlink /proc/self/ns/mnt)"
-	export NSNET_TUTORIAL_OUTER
-	exec unshare --mount --net --propagation private -- "$BASH" "$self" "$@"
-fi
+# shellcheck source=examples/sandbox.sh
+. "$REPO/examples/sandbox.sh"
+sandbox_enter tutorial.sh "$@"
 
 # die MSG - stop with a one-line reason
 die() {
 	echo "tutorial.sh: $*" >&2
 	exit 1
 }
-
-# sandbox_setup - make the fresh namespaces look like a freshly booted host
-sandbox_setup() {
-	local outer_net outer_mnt
-	read -r outer_net outer_mnt <<<"${NSNET_TUTORIAL_OUTER:-}"
-	# Everything below mounts and changes the network freely: refuse to go
-	# on unless both namespaces really are new.
-	if [ -z "$outer_net" ] || [ "$(readlink /proc/self/ns/net)" = "$outer_net" ]; then
-		die "not in a private network namespace; refusing to run"
-	fi
-	if [ -z "$outer_mnt" ] || [ "$(readlink /proc/self/ns/mnt)" = "$outer_mnt" ]; then
-		die "not in a private mount namespace; refusing to run"
-	fi
-	unset NSNET_TUTORIAL_SANDBOXED NSNET_TUTORIAL_OUTER
-
-	mount -t tmpfs -o mode=0755 nsnet-tutorial /run || die "cannot mount a tmpfs on /run"
-	mkdir /run/netns
-	# /run/nsnet is left to nsnet: it creates it root-only (0700), and refuses
-	# one open to others.
-	# /etc/netns/NAME/* is what `netns exec` binds over /etc. If the host
-	# has none, /etc is left alone (the tutorial does not use it).
-	if [ -d /etc/netns ]; then
-		mount -t tmpfs -o mode=0755 nsnet-tutorial /etc/netns ||
-			die "cannot mount a tmpfs on /etc/netns"
-	fi
-	{ umount -l /sys && mount -t sysfs none /sys; } || die "cannot remount /sys"
-	ip link set lo up 2>/dev/null || "$NSNET" link set lo up || die "cannot bring lo up"
-}
-
-sandbox_setup
 
 # ------------------------------------------------------------------ helpers
 
