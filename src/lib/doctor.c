@@ -2356,24 +2356,6 @@ static int ups_last(struct doctor *d, size_t first)
 }
 
 /**
- * listed() - whether @name is in a JSON array of strings
- * @arr:	the array, may be NULL
- * @name:	the name
- *
- * Return: true if found.
- */
-static bool listed(json_t *arr, const char *name)
-{
-	json_t *e;
-	size_t i;
-
-	json_array_foreach(arr, i, e)
-		if (json_is_string(e) && !strcmp(json_string_value(e), name))
-			return true;
-	return false;
-}
-
-/**
  * lab_doctor() - check a lab, or one of its nodes
  * @d:		the run
  * @name:	lab name
@@ -2390,7 +2372,7 @@ static int lab_doctor(struct doctor *d, const char *name, const char *only)
 	ld.st = lab_state(d, name, &err);
 	if (!ld.st)
 		return err;
-	if (only && !listed(json_object_get(ld.st, "nodes"), only)) {
+	if (only && !json_listed(json_object_get(ld.st, "nodes"), only)) {
 		json_decref(ld.st);
 		return -ENOENT;	/* tagged, but not (any more) its node */
 	}

@@ -44,6 +44,7 @@ int journal_add(struct nsnet_ctx *ctx, int fd, const char *kind,
 json_t *journal_read(struct state_dir *sd, const char *lab);
 void journal_remove(struct state_dir *sd, const char *lab);
 
+bool json_listed(json_t *arr, const char *name);
 unsigned int lab_group(const char *lab);
 void lab_tag(const char *lab, char *buf, size_t len);
 

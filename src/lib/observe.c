@@ -67,24 +67,6 @@ static int cmp_link_name(const void *a, const void *b)
 }
 
 /**
- * listed() - whether @name is in a JSON array of strings
- * @arr:	the array, may be NULL
- * @name:	the name
- *
- * Return: true if found.
- */
-static bool listed(json_t *arr, const char *name)
-{
-	json_t *e;
-	size_t i;
-
-	json_array_foreach(arr, i, e)
-		if (json_is_string(e) && !strcmp(json_string_value(e), name))
-			return true;
-	return false;
-}
-
-/**
  * host_nsid() - the id the host gives the namespace at @path
  * @ctx:	context
  * @path:	namespace file
@@ -197,7 +179,7 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 			ns->exists = false;
 			ns->stale = true;
 			ns->ours = journaled(journal, "netns", "", sorted[i]) ||
-				   listed(recorded, sorted[i]);
+				   json_listed(recorded, sorted[i]);
 			continue;
 		}
 		err = dump_ns(ctx, sorted[i], ns);

@@ -364,3 +364,21 @@ void lab_tag(const char *lab, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s%s", TAG_PREFIX, lab);
 }
+
+/**
+ * json_listed() - whether @name is in a JSON array of strings
+ * @arr:	the array (a state's "nodes", say), may be NULL
+ * @name:	the name
+ *
+ * Return: true if found.
+ */
+bool json_listed(json_t *arr, const char *name)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(arr, i, e)
+		if (json_is_string(e) && !strcmp(json_string_value(e), name))
+			return true;
+	return false;
+}
