@@ -54,7 +54,7 @@ $(B)/libnsnet.so: $(LIB_OBJ)
 $(B)/nsnet: $(CLI_OBJ) $(B)/libnsnet.a
 	$(CC) -o $@ $(CLI_OBJ) $(B)/libnsnet.a $(LDLIBS_ALL)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(CLI_LIBOBJ) $(B)/libnsnet.a
+$(B)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/pfx.h $(CLI_LIBOBJ) $(B)/libnsnet.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isrc/cli -Itests/unit -o $@ $< $(CLI_LIBOBJ) $(B)/libnsnet.a $(LDLIBS_ALL)
 

@@ -111,31 +111,6 @@ timed() {
 	echo "    done in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') s"
 }
 
-# ping_from WHO ADDR - WHO ("host" or a node) pings ADDR: one echo request,
-# two seconds, up to three tries (the first one also resolves ARP); prints
-# ping's summary line
-ping_from() {
-	local who=$1 addr=$2 out rc i
-	local -a cmd
-	if [ "$who" = host ]; then
-		cmd=(ping -n -c1 -W2 "$addr")
-	else
-		cmd=(nsnet netns exec "$who" ping -n -c1 -W2 "$addr")
-	fi
-	STEPS=$((STEPS + 1))
-	echo "==> ${cmd[*]}"
-	for i in 1 2 3; do
-		set +e
-		out=$("${cmd[@]}" 2>&1)
-		rc=$?
-		set -e
-		[ "$rc" != 0 ] || break
-	done
-	printf '%s\n' "$out" | grep -E 'packets transmitted|unreachable|^ping:|^nsnet:' |
-		sed 's/^/    /' || true
-	[ "$rc" = 0 ] || fail "${cmd[*]}" "no answer from $addr (sent from $who)"
-}
-
 # links [NS] - "IFINDEX NAME" of every interface of the host (or of NS),
 # sorted by name: what must not change when nothing is to be changed
 links() {

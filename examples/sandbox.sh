@@ -13,6 +13,9 @@
 # directory, remounts /sys for the new namespace and brings lo up. When the
 # script ends, the kernel destroys the sandbox and everything in it.
 # Needs NSNET (the binary) set; NAME is used in messages.
+#
+# It also holds the steps both examples take the same way (ping_from);
+# they count STEPS and call the script's own `fail CMD WHY` on failure.
 
 # sandbox_die NAME MSG - stop with a one-line reason
 sandbox_die() {
@@ -56,4 +59,29 @@ sandbox_enter() {
 		sandbox_die "$name" "cannot remount /sys"
 	ip link set lo up 2>/dev/null || "$NSNET" link set lo up ||
 		sandbox_die "$name" "cannot bring lo up"
+}
+
+# ping_from WHO ADDR - WHO ("host" or a node) pings ADDR: one echo request,
+# two seconds, up to three tries (the first one also resolves ARP); prints
+# ping's summary line
+ping_from() {
+	local who=$1 addr=$2 out rc _
+	local -a cmd
+	if [ "$who" = host ]; then
+		cmd=(ping -n -c1 -W2 "$addr")
+	else
+		cmd=(nsnet netns exec "$who" ping -n -c1 -W2 "$addr")
+	fi
+	STEPS=$((STEPS + 1))
+	echo "==> ${cmd[*]}"
+	for _ in 1 2 3; do
+		set +e
+		out=$("${cmd[@]}" 2>&1)
+		rc=$?
+		set -e
+		[ "$rc" != 0 ] || break
+	done
+	printf '%s\n' "$out" | grep -E 'packets transmitted|unreachable|^ping:|^nsnet:' |
+		sed 's/^/    /' || true
+	[ "$rc" = 0 ] || fail "${cmd[*]}" "no answer from $addr (sent from $who)"
 }

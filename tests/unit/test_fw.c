@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "fw.h"
+#include "pfx.h"
 #include "tap.h"
 
 /**
@@ -37,24 +38,6 @@ static const char *golden_dir(void)
 	const char *f = getenv("FW_FIXTURES");
 
 	return f && *f ? f : "tests/fixtures/fw";
-}
-
-/**
- * pfx() - parse an address for a spec, failing the test run if invalid
- * @s:		"ADDR[/LEN]"
- *
- * Return: the prefix.
- */
-static struct nsnet_prefix pfx(const char *s)
-{
-	struct nsnet_prefix p;
-	const char *why = nsnet_prefix_parse(s, 0, &p);
-
-	if (why) {
-		diag("bad address in the test itself: %s: %s", s, why);
-		exit(1);
-	}
-	return p;
 }
 
 /**

@@ -18,27 +18,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "pfx.h"
 #include "tap.h"
 
 extern char **environ;
-
-/**
- * pfx() - parse an address, failing the test run if the test itself is wrong
- * @s:		"ADDR/LEN"
- *
- * Return: the prefix.
- */
-static struct nsnet_prefix pfx(const char *s)
-{
-	struct nsnet_prefix p;
-	const char *why = nsnet_prefix_parse(s, 0, &p);
-
-	if (why) {
-		diag("bad address in the test itself: %s: %s", s, why);
-		exit(1);
-	}
-	return p;
-}
 
 /**
  * iface() - one interface of a synthetic lab
