@@ -793,6 +793,152 @@ struct nsnet_finding {
 int nsnet_doctor(struct nsnet_ctx *ctx, const char *target,
 		 unsigned int flags, struct nsnet_finding **out);
 
+/* ============================================================================
+ * Processes in a lab's nodes (procs.c, proc.c, supervise.c, child.c)
+ *
+ * `nsnet exec` runs a command in a node in the foreground, as `ip netns
+ * exec` does; `nsnet run` starts a supervised background process there. A
+ * monitor process (comm "nsnet-sup") per command restarts it by policy,
+ * keeps its output in /run/nsnet/<lab>.d/logs/<id>.log and its record in
+ * .../procs/<id>.json, and takes its whole process tree down on stop.
+ * Commands get argv (never a shell), a clean environment (PATH, HOME, USER,
+ * LOGNAME, LANG=C.UTF-8, TERM if set, plus the caller's K=V entries) and
+ * no descriptors but 0, 1, 2.
+ * ========================================================================= */
+
+/** NSNET_PROC_IDSIZ - process id buffer size: [A-Za-z0-9_.-]{1,64} + NUL */
+#define NSNET_PROC_IDSIZ 65
+
+/* Restart policies of nsnet_run() */
+enum nsnet_restart {
+	NSNET_RESTART_NO,		/* never: ps shows "exited" */
+	NSNET_RESTART_ON_FAILURE,	/* on a non-zero status or a signal */
+	NSNET_RESTART_ALWAYS,		/* whenever it ends */
+};
+
+/**
+ * struct nsnet_proc - one supervised process
+ * @lab:	its lab
+ * @id:		its id, unique in the lab
+ * @node:	the node (namespace) it runs in, "" for the host
+ * @pid:	the process, 0 when none runs (between restarts, or ended)
+ * @monitor:	its monitor, 0 when gone
+ * @state:	"running", "restarting" (waiting out the backoff),
+ *		"exited" (ended, not restarted by policy), "failed" (given up
+ *		after 5 restarts within 30 s), "lost" (the monitor was killed)
+ * @exit_code:	status of the last exit, -1 if none or killed by a signal
+ * @exit_signal: signal that ended it last, 0 if none
+ * @restarts:	how often it was restarted
+ * @restart:	its policy: "no", "on-failure", "always"
+ * @started:	when it was first started (Unix time)
+ * @command:	the command line, words separated by spaces
+ * @log:	the path of its log
+ */
+struct nsnet_proc {
+	char lab[NSNET_NSNAMSIZ];
+	char id[NSNET_PROC_IDSIZ];
+	char node[NSNET_NSNAMSIZ];
+	pid_t pid;
+	pid_t monitor;
+	char state[16];
+	int exit_code;
+	int exit_signal;
+	unsigned int restarts;
+	char restart[16];
+	int64_t started;
+	char command[1024];
+	char log[512];
+};
+
+/* Supervised processes of @lab (NULL: of every lab), by lab then id.
+ * Return: the count in *@out (release with nsnet_proc_free()), or -errno. */
+int nsnet_proc_list(struct nsnet_ctx *ctx, const char *lab,
+		    struct nsnet_proc **out);
+void nsnet_proc_free(struct nsnet_proc *procs);
+
+/**
+ * struct nsnet_run_opts - how nsnet_run() starts a process
+ * @name:	its id; NULL for "<node>-<command's base name>", made unique
+ *		with -2, -3, ...
+ * @env:	extra "K=V" entries, NULL-terminated, or NULL
+ * @user:	user to run as, NULL for root
+ * @restart:	enum nsnet_restart
+ */
+struct nsnet_run_opts {
+	const char *name;
+	char *const *env;
+	const char *user;
+	int restart;
+};
+
+/**
+ * nsnet_run() - start a supervised background process in a lab's node
+ * @ctx:	context
+ * @lab:	a lab that is up
+ * @node:	one of its nodes
+ * @argv:	the command, NULL-terminated; argv[0] is looked up in a fixed
+ *		PATH
+ * @opts:	options, NULL for the defaults (restart on failure)
+ * @id:		the process's id, out
+ *
+ * Returns once the command was executed, with `ip netns exec` semantics
+ * in the node (its /etc/netns/NODE files bound over /etc).
+ *
+ * Return: 0; -errno: an unknown lab, node or user, a bad id, an id in use
+ * are input errors; a command that cannot be found is -ENOENT.
+ */
+int nsnet_run(struct nsnet_ctx *ctx, const char *lab, const char *node,
+	      char *const argv[], const struct nsnet_run_opts *opts,
+	      char id[NSNET_PROC_IDSIZ]);
+
+/**
+ * nsnet_stop() - stop a supervised process, or all of a lab's
+ * @ctx:	context
+ * @lab:	lab name
+ * @id:		the process, NULL for every process of @lab
+ * @timeout_ms:	grace between SIGTERM and SIGKILL, 0 for 5 s
+ *
+ * Stops its whole process tree (also what left the process group), waits
+ * until all of it is gone, forgets the record and keeps the log.
+ *
+ * Return: 0, or -errno (-ENOENT, an input error, for an unknown @id).
+ */
+int nsnet_stop(struct nsnet_ctx *ctx, const char *lab, const char *id,
+	       unsigned int timeout_ms);
+
+/**
+ * nsnet_proc_log() - open a supervised process's log for reading
+ * @ctx:	context
+ * @lab:	lab name
+ * @id:		process id
+ *
+ * Return: an O_CLOEXEC descriptor, or -errno (-ENOENT, an input error,
+ * when there is no such log).
+ */
+int nsnet_proc_log(struct nsnet_ctx *ctx, const char *lab, const char *id);
+
+/**
+ * nsnet_exec() - replace the calling process with a command in a node
+ * @ctx:	context
+ * @lab:	a lab that is up
+ * @node:	one of its nodes
+ * @argv:	the command, NULL-terminated; argv[0] is looked up in a fixed
+ *		PATH
+ * @env:	extra "K=V" entries, NULL-terminated, or NULL
+ * @user:	user to run as, NULL for root
+ *
+ * Like `ip netns exec` in the node, with a clean environment, no
+ * descriptors but 0, 1, 2, the default signal dispositions and mask.
+ * Everything is checked before the namespace is entered; a failure after
+ * that leaves the caller in the node (exit then).
+ *
+ * Return: only on failure: -errno; an unknown lab, node or user is an
+ * input error; -ENOENT (not an input error) when the command is not found,
+ * -EACCES when it cannot be executed (a shell's 127 and 126).
+ */
+int nsnet_exec(struct nsnet_ctx *ctx, const char *lab, const char *node,
+	       char *const argv[], char *const env[], const char *user);
+
 #ifdef __cplusplus
 }
 #endif

@@ -80,6 +80,7 @@ struct cli_object {
 extern const struct cli_object cli_netns, cli_link, cli_addr, cli_route,
 	cli_neigh, cli_nat, cli_forward;
 extern const struct cli_cmd cli_lab_cmds[];
+extern const struct cli_cmd cli_proc_cmds[];	/* cmd_proc.c */
 int cli_graph(struct cli *c, int argc, char **argv);
 int cli_check(struct cli *c, int argc, char **argv);
 int cli_doctor(struct cli *c, int argc, char **argv);

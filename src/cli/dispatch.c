@@ -91,6 +91,14 @@ static void help_labs(FILE *f)
 		snprintf(left, sizeof(left), "%s %s", cmd->name, cmd->usage);
 		fprintf(f, "  nsnet %-52s %s\n", left, cmd->summary);
 	}
+	fputs("\nprocesses: commands in a lab's nodes, foreground or supervised\n", f);
+	for (cmd = cli_proc_cmds; cmd->name; cmd++) {
+		snprintf(left, sizeof(left), "%s %s", cmd->name, cmd->usage);
+		if (strlen(left) <= 52)
+			fprintf(f, "  nsnet %-52s %s\n", left, cmd->summary);
+		else
+			fprintf(f, "  nsnet %s\n  %58s %s\n", left, "", cmd->summary);
+	}
 }
 
 /**
@@ -104,6 +112,9 @@ static const struct cli_cmd *find_lab_cmd(const char *name)
 	const struct cli_cmd *cmd;
 
 	for (cmd = cli_lab_cmds; cmd->name; cmd++)
+		if (!strcmp(cmd->name, name))
+			return cmd;
+	for (cmd = cli_proc_cmds; cmd->name; cmd++)
 		if (!strcmp(cmd->name, name))
 			return cmd;
 	return NULL;
@@ -121,6 +132,7 @@ void cli_help(struct cli *c, FILE *f, const struct cli_object *only)
 
 	fputs("Usage: nsnet [-n NS] [-j [-p]] [-4|-6] OBJECT [VERB [ARGS...]]\n"
 	      "       nsnet [-j] [-v] up|down|plan|status|labs|graph|check|doctor [ARGS...]\n"
+	      "       nsnet [-j] exec|run|ps|stop|logs LAB ... (processes in a lab's nodes)\n"
 	      "       nsnet help [OBJECT]\n"
 	      "\n"
 	      "  -n NS   act inside the named network namespace NS\n"

@@ -225,6 +225,9 @@ int link_list_sock(struct nsnet_ctx *ctx, struct nl_sock *s,
 		   struct nsnet_link **out);
 int netns_id_fd(struct nsnet_ctx *ctx, struct nl_sock *s, int fd);
 
+/* ---- entering a namespace for good (netns.c) ---- */
+int netns_enter_fd(struct nsnet_ctx *ctx, int fd, const char *name, bool etc);
+
 /* Name of @ns for messages: "the host" namespace or the given name. */
 static inline const char *ns_label(const char *ns)
 {

@@ -513,6 +513,41 @@ static int bind_etc(struct nsnet_ctx *ctx, const char *name)
 }
 
 /**
+ * netns_enter_fd() - move the calling process into namespace @fd for good
+ * @ctx:	context
+ * @fd:		the namespace (left open)
+ * @name:	its name, for /etc/netns/NAME and messages
+ * @etc:	also do what `ip netns exec` does around the network namespace
+ *		(private mount namespace, /sys, /etc/netns/NAME); with false
+ *		only the network namespace is joined
+ *
+ * Shared by `netns exec` and the processes of a lab's nodes (proc.c), which
+ * open the namespace before they fork.
+ *
+ * Return: 0, or -errno.
+ */
+int netns_enter_fd(struct nsnet_ctx *ctx, int fd, const char *name, bool etc)
+{
+	int err;
+
+	if (setns(fd, CLONE_NEWNET) < 0)
+		return nsnet_fail(ctx, -errno, "netns exec %s: setns", name);
+	if (!etc)
+		return 0;
+	/* A private view of the mount table, receiving but never sending
+	 * propagation, so the /sys and /etc mounts below stay ours. */
+	if (unshare(CLONE_NEWNS) < 0)
+		return nsnet_fail(ctx, -errno, "netns exec %s: unshare", name);
+	if (mount("", "/", "none", MS_SLAVE | MS_REC, NULL) < 0)
+		return nsnet_fail(ctx, -errno, "netns exec %s: mount --make-rslave /",
+				  name);
+	err = remount_sys(ctx, name);
+	if (!err)
+		err = bind_etc(ctx, name);
+	return err;
+}
+
+/**
  * nsnet_netns_enter() - move the calling process into @name for good
  * @ctx:	context
  * @name:	namespace name
@@ -527,21 +562,7 @@ int nsnet_netns_enter(struct nsnet_ctx *ctx, const char *name)
 	fd = ns_open(ctx, name);
 	if (fd < 0)
 		return fd;
-	if (setns(fd, CLONE_NEWNET) < 0) {
-		err = nsnet_fail(ctx, -errno, "netns exec %s: setns", name);
-		close(fd);
-		return err;
-	}
+	err = netns_enter_fd(ctx, fd, name, true);
 	close(fd);
-	/* A private view of the mount table, receiving but never sending
-	 * propagation, so the /sys and /etc mounts below stay ours. */
-	if (unshare(CLONE_NEWNS) < 0)
-		return nsnet_fail(ctx, -errno, "netns exec %s: unshare", name);
-	if (mount("", "/", "none", MS_SLAVE | MS_REC, NULL) < 0)
-		return nsnet_fail(ctx, -errno, "netns exec %s: mount --make-rslave /",
-				  name);
-	err = remount_sys(ctx, name);
-	if (!err)
-		err = bind_etc(ctx, name);
 	return err;
 }
