@@ -520,6 +520,27 @@ struct nsnet_lab_if {
 int nsnet_lab_status(struct nsnet_ctx *ctx, const char *lab,
 		     struct nsnet_lab_if **out);
 
+/**
+ * struct nsnet_lease - a DHCP lease a lab's dnsmasq handed out
+ * @network:	the lab's network
+ * @address:	the leased address
+ * @mac:	the client's hardware address
+ * @hostname:	the name the client sent, "" for none
+ * @expires:	when it ends (seconds since the epoch), 0 for never
+ */
+struct nsnet_lease {
+	char network[NSNET_IFNAMSIZ];
+	struct nsnet_prefix address;
+	char mac[64];
+	char hostname[64];
+	long long expires;
+};
+
+/* The leases of a lab's `dhcp:` networks, from dnsmasq's lease files.
+ * Return: the count (free(*out)), or -errno. */
+int nsnet_lab_leases(struct nsnet_ctx *ctx, const char *lab,
+		     struct nsnet_lease **out);
+
 /* What became of a lab's nftables table (nsnet_lab_fw()). */
 enum nsnet_fw_state {
 	NSNET_FW_NONE,		/* the lab has no table (host not attached) */

@@ -165,6 +165,7 @@ void text_netns_info_head(struct cli *c, json_t *arr);
 void text_netns_info(struct cli *c, json_t *e);
 json_t *render_lab_if(const struct nsnet_lab_if *e);
 void render_lab_fw(const struct nsnet_lab_fw *fw, json_t *status);
+json_t *render_lease(const struct nsnet_lease *l);
 void text_lab(struct cli *c, json_t *lab);
 void text_lab_status(struct cli *c, json_t *status);
 

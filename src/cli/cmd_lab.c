@@ -230,6 +230,7 @@ static int labs_list(struct cli *c, int argc, char **argv)
 static int status_of(struct cli *c, const char *lab, json_t **out)
 {
 	struct nsnet_lab_if *ifs;
+	struct nsnet_lease *leases;
 	struct nsnet_lab_fw fw;
 	json_t *arr;
 	int n, i;
@@ -248,6 +249,16 @@ static int status_of(struct cli *c, const char *lab, json_t **out)
 	*out = json_pack("{s:s, s:o}", "lab", lab, "interfaces", arr);
 	render_lab_fw(&fw, *out);
 	nsnet_lab_fw_free(&fw);
+	n = nsnet_lab_leases(c->ctx, lab, &leases);
+	if (n < 0) {
+		json_decref(*out);
+		return cli_lib_error(c);
+	}
+	arr = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, render_lease(&leases[i]));
+	free(leases);
+	json_object_set_new(*out, "leases", arr);
 	return EXIT_OK;
 }
 

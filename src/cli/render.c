@@ -10,6 +10,7 @@
 #include <net/if_arp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <linux/if.h>
 #include <linux/if_addr.h>
@@ -716,6 +717,36 @@ void text_lab_status(struct cli *c, json_t *s)
 	if (json_object_get(s, "forwarding_off"))
 		fputs("  forwarding is OFF but the lab needs it: `nsnet up` turns it on\n",
 		      c->out);
+	json_array_foreach(json_object_get(s, "leases"), i, a) {
+		long long left = json_integer_value(json_object_get(a, "expires"));
+
+		fprintf(c->out, "  lease    %s %s %s on %s", jstr(a, "address"),
+			*jstr(a, "hostname") ? jstr(a, "hostname") : "-",
+			jstr(a, "mac"), jstr(a, "network"));
+		if (left)
+			fprintf(c->out, ", %llds left\n",
+				left > (long long)time(NULL) ?
+				left - (long long)time(NULL) : 0);
+		else
+			fputs(", infinite\n", c->out);
+	}
+}
+
+/**
+ * render_lease() - one DHCP lease of a lab
+ * @l:		the lease
+ *
+ * Return: a new JSON object.
+ */
+json_t *render_lease(const struct nsnet_lease *l)
+{
+	char buf[64];
+
+	return json_pack("{s:s, s:s, s:s, s:s, s:I}", "network", l->network,
+			 "address", nsnet_prefix_format(&l->address, false, buf,
+							 sizeof(buf)),
+			 "mac", l->mac, "hostname", l->hostname,
+			 "expires", (json_int_t)l->expires);
 }
 
 /**

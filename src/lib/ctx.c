@@ -167,3 +167,28 @@ int nsnet_fail_why(struct nsnet_ctx *ctx, int err, bool input,
 	va_end(ap);
 	return err;
 }
+
+/**
+ * err_keep() - copy the context's failure, before cleanup runs
+ * @ctx:	context
+ * @k:		where it goes
+ */
+void err_keep(const struct nsnet_ctx *ctx, struct err_keep *k)
+{
+	memcpy(k->err, ctx->err, sizeof(k->err));
+	k->input = ctx->err_input;
+}
+
+/**
+ * err_restore() - make a kept failure the context's again
+ * @ctx:	context
+ * @k:		the kept failure
+ *
+ * The first failure is what the caller is told; what went wrong while
+ * cleaning up after it would only hide it.
+ */
+void err_restore(struct nsnet_ctx *ctx, const struct err_keep *k)
+{
+	memcpy(ctx->err, k->err, sizeof(ctx->err));
+	ctx->err_input = k->input;
+}

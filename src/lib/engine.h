@@ -202,12 +202,14 @@ void diags_clear(struct nsnet_ctx *ctx);
  * @cap:	slots in @set, a power of two
  * @n:		used slots
  * @cursor:	per network, the last address handed out
+ * @lab:	the lab, whose DHCP ranges are not handed out
  */
 struct ipam {
 	struct nsnet_prefix *set;
 	size_t cap;
 	size_t n;
 	struct nsnet_prefix *cursor;
+	const struct lab *lab;
 };
 
 int ipam_init(struct ipam *ip, const struct lab *lab);

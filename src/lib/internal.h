@@ -82,6 +82,19 @@ int nsnet_fail_why(struct nsnet_ctx *ctx, int err, bool input,
 	__attribute__((format(printf, 5, 6)));
 void nsnet_clear_err(struct nsnet_ctx *ctx);
 
+/**
+ * struct err_keep - a failure's text, kept while cleanup that may fail (or
+ *		     clear the context's error) runs
+ * @err:	the text
+ * @input:	it was the caller's input
+ */
+struct err_keep {
+	char err[768];
+	bool input;
+};
+void err_keep(const struct nsnet_ctx *ctx, struct err_keep *k);
+void err_restore(struct nsnet_ctx *ctx, const struct err_keep *k);
+
 /* ---- namespace descriptors (nsfd.c) ---- */
 int ns_open(struct nsnet_ctx *ctx, const char *ns);
 int ns_open_target(struct nsnet_ctx *ctx, const char *spec);

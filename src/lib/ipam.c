@@ -3,7 +3,8 @@
  * ipam.c - addresses for `address: auto`
  *
  * A hash set of every address the lab uses (gateways, static addresses,
- * addresses already handed out) answers "is it free?" in constant time, and
+ * addresses already handed out; a network's DHCP range is skipped as a
+ * whole) answers "is it free?" in constant time, and
  * one cursor per network makes handing out the lowest free address cost
  * O(1) amortized: building a lab of N auto nodes stays O(N).
  */
@@ -108,6 +109,7 @@ int ipam_init(struct ipam *ip, const struct lab *lab)
 			    sizeof(*ip->cursor));
 	if (!ip->cursor)
 		return -ENOMEM;
+	ip->lab = lab;
 	for (i = 0; !err && i < lab->n_networks; i++) {
 		ip->cursor[i] = lab->networks[i].subnet;
 		if (lab->networks[i].has_gateway)
@@ -161,6 +163,11 @@ int ipam_next(struct ipam *ip, size_t i, const struct nsnet_prefix *net,
 			;
 		if (b < 0 || !pfx_in(net, c))
 			return -ENOSPC;
+		/* dnsmasq owns its range: jump past it in one step */
+		if (lab_dhcp_in_range(&ip->lab->networks[i], c)) {
+			memcpy(c->addr, ip->lab->networks[i].dhcp.last.addr, 4);
+			continue;
+		}
 		if (ipam_take(ip, net, c)) {
 			*out = *c;
 			return 0;

@@ -30,6 +30,36 @@ struct lab_pos {
 	unsigned int col;
 };
 
+/** LAB_LEASE_DEFAULT - DHCP lease time without `lease:` (seconds) */
+#define LAB_LEASE_DEFAULT 3600u
+/** LAB_LEASE_INFINITE - `lease: infinite` */
+#define LAB_LEASE_INFINITE 0xffffffffu
+
+/**
+ * struct lab_dhcp - a network's `dhcp:`: dnsmasq hands out addresses
+ * @on:		whether `dhcp:` was given
+ * @pos:	its position
+ * @first:	first address of `range:` (with the subnet's length)
+ * @last:	last address of `range:`
+ * @range_pos:	position of `range:`'s value
+ * @lease:	lease time in seconds (LAB_LEASE_INFINITE: no expiry)
+ * @server:	index into lab->nodes of `server:`, LAB_NONE for the host
+ *		(dnsmasq on the network's gateway address)
+ * @server_name: `server:` as written, "" for the host
+ * @server_pos:	its position
+ */
+struct lab_dhcp {
+	bool on;
+	struct lab_pos pos;
+	struct nsnet_prefix first;
+	struct nsnet_prefix last;
+	struct lab_pos range_pos;
+	unsigned int lease;
+	size_t server;
+	char server_name[NSNET_NSNAMSIZ];
+	struct lab_pos server_pos;
+};
+
 /**
  * struct lab_network - a switch (`networks:` entry)
  * @name:	bridge name, used as written on the host
@@ -44,6 +74,7 @@ struct lab_pos {
  *		it leaves the host through another interface than the bridge
  * @nat_out:	only through this host interface ("" for any)
  * @nat_pos:	position of `nat:`'s value
+ * @dhcp:	`dhcp:`
  */
 struct lab_network {
 	char name[NSNET_IFNAMSIZ];
@@ -57,6 +88,7 @@ struct lab_network {
 	bool nat;
 	char nat_out[NSNET_IFNAMSIZ];
 	struct lab_pos nat_pos;
+	struct lab_dhcp dhcp;
 };
 
 /**
@@ -92,6 +124,7 @@ enum lab_addr_kind {
 	LAB_ADDR_NONE,		/* no address: key absent */
 	LAB_ADDR_STATIC,	/* a CIDR */
 	LAB_ADDR_AUTO,		/* `auto`: next free address of the subnet */
+	LAB_ADDR_DHCP,		/* `dhcp`: leased from the network's dnsmasq */
 };
 
 /**
@@ -142,6 +175,68 @@ struct lab_route {
 };
 
 /**
+ * struct lab_dns - a node's `dns:`, written to /etc/netns/NODE/resolv.conf
+ * @given:	whether `dns:` was given
+ * @pos:	its position
+ * @servers:	`nameservers:`
+ * @n_servers:	count
+ * @search:	`search:` domains
+ * @n_search:	count
+ * @options:	`options:` ("ndots:2", "edns0")
+ * @n_options:	count
+ */
+struct lab_dns {
+	bool given;
+	struct lab_pos pos;
+	struct nsnet_prefix *servers;
+	size_t n_servers;
+	char **search;
+	size_t n_search;
+	char **options;
+	size_t n_options;
+};
+
+/**
+ * struct lab_host - one `hosts:` entry of a node: a name and its address
+ * @name:	host name
+ * @addr:	its address
+ * @pos:	position of the entry
+ */
+struct lab_host {
+	char *name;
+	struct nsnet_prefix addr;
+	struct lab_pos pos;
+};
+
+/** enum lab_restart - what to do when a `run:` process exits */
+enum lab_restart {
+	LAB_RESTART_ON_FAILURE,	/* restart unless it exited with status 0 */
+	LAB_RESTART_NO,		/* report it, leave it */
+	LAB_RESTART_ALWAYS,	/* restart whatever the status */
+};
+
+/** LAB_RUN_ID_MAX - longest `name:` of a `run:` entry */
+#define LAB_RUN_ID_MAX 64
+
+/**
+ * struct lab_run - one `run:` entry: a supervised process in a node
+ * @argv:	the command, NULL-terminated (never given to a shell)
+ * @id:		its name within the lab (`name:`, else "<node>-<command>")
+ * @id_given:	whether `name:` gave @id
+ * @user:	run as this user, NULL for root
+ * @restart:	policy when it exits
+ * @pos:	position of the entry
+ */
+struct lab_run {
+	char **argv;
+	char id[LAB_RUN_ID_MAX + 1];
+	bool id_given;
+	char *user;
+	enum lab_restart restart;
+	struct lab_pos pos;
+};
+
+/**
  * struct lab_node - a node: one named network namespace
  * @name:	the namespace's name, used as written
  * @pos:	position of the key
@@ -149,6 +244,11 @@ struct lab_route {
  * @n_ifaces:	count
  * @routes:	its routes
  * @n_routes:	count
+ * @dns:	`dns:`
+ * @hosts:	`hosts:` entries
+ * @n_hosts:	count
+ * @runs:	`run:` entries
+ * @n_runs:	count
  */
 struct lab_node {
 	char name[NSNET_NSNAMSIZ];
@@ -157,6 +257,11 @@ struct lab_node {
 	size_t n_ifaces;
 	struct lab_route *routes;
 	size_t n_routes;
+	struct lab_dns dns;
+	struct lab_host *hosts;
+	size_t n_hosts;
+	struct lab_run *runs;
+	size_t n_runs;
 };
 
 /**
@@ -280,6 +385,13 @@ void lab_free(struct lab *lab);
 /* lab_check.c: checks that need nothing but the file (names, CIDRs,
  * references, overlaps and duplicates within the lab). */
 int lab_check(const struct lab *lab, struct lab_diags *d);
+
+/* lab_check_svc.c: the checks of dhcp, dns, hosts and run (lab_check()
+ * calls it), and what the services need to know of a network. */
+int lab_check_svc(const struct lab *lab, struct lab_diags *d);
+bool lab_dhcp_in_range(const struct lab_network *net,
+		       const struct nsnet_prefix *a);
+const struct lab_iface *lab_dhcp_server_if(const struct lab *lab, size_t net);
 
 /* The interface of a forward's node whose address the forward goes to: the
  * first one (file order) on a network with a gateway, with an address (static

@@ -1055,6 +1055,8 @@ int lab_check(const struct lab *lab, struct lab_diags *d)
 		err = check_ports(lab, d);
 	if (!err)
 		err = check_forwards(lab, d);
+	if (!err)
+		err = lab_check_svc(lab, d);
 	if (err)
 		return err;
 	return d->n + d->dropped != before ? -EINVAL : 0;

@@ -25,81 +25,10 @@
 #include <yaml.h>
 
 #include "fw.h"
-#include "internal.h"
-#include "lab.h"
+#include "lab_yaml.h"
 
 /* LAB_FILE_MAX - a lab file larger than this is refused unread (16 MiB). */
 #define LAB_FILE_MAX ((size_t)16 << 20)
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/**
- * struct yst - the state of one walk over a YAML document
- * @doc:	the document
- * @d:		where problems go
- * @nets:	networks found so far (struct lab_network)
- * @nodes:	nodes found so far (struct lab_node)
- * @links:	links found so far (struct lab_link)
- * @fwds:	forwards found so far (struct lab_forward)
- * @visits:	values looked at so far
- * @max_visits:	bound on @visits: aliases may make a small document expand
- *		exponentially ("billion laughs"), the walk refuses to follow
- * @stop:	@max_visits was reached: the walk unwinds
- * @oom:	an allocation failed
- */
-struct yst {
-	yaml_document_t *doc;
-	struct lab_diags *d;
-	struct vec nets;
-	struct vec nodes;
-	struct vec links;
-	struct vec fwds;
-	size_t visits;
-	size_t max_visits;
-	bool stop;
-	bool oom;
-};
-
-/**
- * typedef key_fn - handles the value of one known key
- * @st:		walk state
- * @val:	the value
- * @obj:	the object being filled
- */
-typedef void (*key_fn)(struct yst *st, yaml_node_t *val, void *obj);
-
-/**
- * struct key_rule - one key a mapping may have
- * @key:	the key
- * @fn:		its handler; NULL for a key of a feature not built yet
- * @required:	whether the key must be present
- */
-struct key_rule {
-	const char *key;
-	key_fn fn;
-	bool required;
-};
-
-/**
- * typedef entry_fn - handles one entry of a mapping of named things
- * @st:		walk state
- * @key:	the key node (its position is the entry's)
- * @name:	the key's text
- * @val:	the value
- * @obj:	the object being filled
- */
-typedef void (*entry_fn)(struct yst *st, yaml_node_t *key, const char *name,
-			 yaml_node_t *val, void *obj);
-
-/**
- * typedef item_fn - handles one item of a sequence
- * @st:		walk state
- * @item:	the item
- * @idx:	its index, from 0
- * @obj:	the object being filled
- */
-typedef void (*item_fn)(struct yst *st, yaml_node_t *item, size_t idx,
-			void *obj);
 
 /* ------------------------------------------------------------ YAML nodes */
 
@@ -109,7 +38,7 @@ typedef void (*item_fn)(struct yst *st, yaml_node_t *item, size_t idx,
  *
  * Return: its line and column (libyaml counts from 0).
  */
-static struct lab_pos pos_of(const yaml_node_t *n)
+struct lab_pos pos_of(const yaml_node_t *n)
 {
 	struct lab_pos p = {
 		.line = (unsigned int)n->start_mark.line + 1,
@@ -128,7 +57,7 @@ static struct lab_pos pos_of(const yaml_node_t *n)
  *
  * Return: true for a null.
  */
-static bool is_null(const yaml_node_t *n)
+bool is_null(const yaml_node_t *n)
 {
 	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
 	size_t i;
@@ -148,7 +77,7 @@ static bool is_null(const yaml_node_t *n)
  *
  * Return: "a mapping", "a list", "nothing" or the quoted scalar.
  */
-static struct lab_text kind_text(const yaml_node_t *n)
+struct lab_text kind_text(const yaml_node_t *n)
 {
 	struct lab_text t, v;
 	size_t len;
@@ -181,7 +110,7 @@ static struct lab_text kind_text(const yaml_node_t *n)
  *
  * Return: the node, or NULL when the walk must stop.
  */
-static yaml_node_t *node_at(struct yst *st, int id, const yaml_node_t *from)
+yaml_node_t *node_at(struct yst *st, int id, const yaml_node_t *from)
 {
 	yaml_node_t *n;
 
@@ -208,8 +137,8 @@ static yaml_node_t *node_at(struct yst *st, int id, const yaml_node_t *from)
  *
  * Return: the text, or NULL after adding why it is not a usable value.
  */
-static const char *scalar(struct yst *st, const yaml_node_t *n,
-			  const char *what)
+const char *scalar(struct yst *st, const yaml_node_t *n,
+		   const char *what)
 {
 	const char *s;
 
@@ -239,8 +168,8 @@ static const char *scalar(struct yst *st, const yaml_node_t *n,
  *
  * Return: true if @n is of @type, false if null or refused.
  */
-static bool expect(struct yst *st, const yaml_node_t *n, yaml_node_type_t type,
-		   const char *what)
+bool expect(struct yst *st, const yaml_node_t *n, yaml_node_type_t type,
+	    const char *what)
 {
 	if (n->type == type)
 		return true;
@@ -365,9 +294,9 @@ out:
  * @obj:	passed to the handlers
  * @where:	what the mapping is ("node red"), for messages
  */
-static void walk_keys(struct yst *st, yaml_node_t *map,
-		      const struct key_rule *rules, size_t nrules, void *obj,
-		      const char *where)
+void walk_keys(struct yst *st, yaml_node_t *map,
+	       const struct key_rule *rules, size_t nrules, void *obj,
+	       const char *where)
 {
 	bool seen[16] = { false }, *dup = NULL;
 	yaml_node_pair_t *pair;
@@ -420,8 +349,8 @@ static void walk_keys(struct yst *st, yaml_node_t *map,
  * @fn:		called per entry, duplicates skipped
  * @obj:	passed to @fn
  */
-static void walk_named(struct yst *st, yaml_node_t *map, const char *what,
-		       entry_fn fn, void *obj)
+void walk_named(struct yst *st, yaml_node_t *map, const char *what,
+		entry_fn fn, void *obj)
 {
 	yaml_node_pair_t *pair;
 	yaml_node_t *k, *v;
@@ -453,8 +382,8 @@ static void walk_named(struct yst *st, yaml_node_t *map, const char *what,
  * @fn:		called per item
  * @obj:	passed to @fn
  */
-static void walk_list(struct yst *st, yaml_node_t *seq, const char *what,
-		      item_fn fn, void *obj)
+void walk_list(struct yst *st, yaml_node_t *seq, const char *what,
+	       item_fn fn, void *obj)
 {
 	yaml_node_item_t *items;
 	yaml_node_t *it;
@@ -479,7 +408,7 @@ static void walk_list(struct yst *st, yaml_node_t *seq, const char *what,
  *
  * Return: true if appended.
  */
-static bool push(struct yst *st, struct vec *v, const void *item)
+bool push(struct yst *st, struct vec *v, const void *item)
 {
 	void *slot = vec_push(v);
 
@@ -504,9 +433,9 @@ static bool push(struct yst *st, struct vec *v, const void *item)
  *
  * Return: true if @out is valid.
  */
-static bool addr_value(struct yst *st, const yaml_node_t *n, const char *what,
-		       unsigned int flags, struct nsnet_prefix *out,
-		       bool *len_given)
+bool addr_value(struct yst *st, const yaml_node_t *n, const char *what,
+		unsigned int flags, struct nsnet_prefix *out,
+		bool *len_given)
 {
 	const char *s = scalar(st, n, what), *why;
 
@@ -534,8 +463,8 @@ static bool addr_value(struct yst *st, const yaml_node_t *n, const char *what,
  *
  * Return: true if valid and copied; false after reporting why not.
  */
-static bool name_value(struct yst *st, const yaml_node_t *at, const char *s,
-		       const char *what, bool ifname, char *out)
+bool name_value(struct yst *st, const yaml_node_t *at, const char *s,
+		const char *what, bool ifname, char *out)
 {
 	const char *why = ifname ? nsnet_check_ifname(s) :
 				   nsnet_check_nsname(s);
@@ -550,18 +479,6 @@ static bool name_value(struct yst *st, const yaml_node_t *at, const char *s,
 }
 
 /* ------------------------------------------------------------- networks */
-
-/**
- * struct net_ctx - a network being read
- * @net:	the network
- * @gw_len_given: the gateway was written with "/LEN"
- * @where:	"network NAME", for messages
- */
-struct net_ctx {
-	struct lab_network net;
-	bool gw_len_given;
-	char where[96];
-};
 
 /**
  * net_type() - `type:` of a network
@@ -657,7 +574,7 @@ static void net_finish(struct yst *st, struct net_ctx *c)
  *
  * Return: true if @n is a boolean (then *@out is set).
  */
-static bool bool_value(struct yst *st, const yaml_node_t *n, bool *out)
+bool bool_value(struct yst *st, const yaml_node_t *n, bool *out)
 {
 	static const char *const yes[] = { "true", "True", "TRUE" };
 	static const char *const no[] = { "false", "False", "FALSE" };
@@ -743,7 +660,7 @@ static const struct key_rule net_rules[] = {
 	{ "subnet", net_subnet, false },
 	{ "gateway", net_gateway, false },
 	{ "nat", net_nat, false },
-	{ "dhcp", NULL, false },
+	{ "dhcp", net_dhcp, false },
 };
 
 /**
@@ -773,20 +690,6 @@ static void net_entry(struct yst *st, yaml_node_t *key, const char *name,
 }
 
 /* ---------------------------------------------------------------- nodes */
-
-/**
- * struct node_ctx - a node being read
- * @node:	the node (its arrays are in @ifaces and @routes meanwhile)
- * @ifaces:	struct lab_iface
- * @routes:	struct lab_route
- * @where:	"node NAME", for messages
- */
-struct node_ctx {
-	struct lab_node node;
-	struct vec ifaces;
-	struct vec routes;
-	char where[96];
-};
 
 /**
  * struct iface_ctx - an interface being read
@@ -831,8 +734,7 @@ static void if_address(struct yst *st, yaml_node_t *val, void *obj)
 	if (!strcmp(s, "auto")) {
 		c->ifc.addr_kind = LAB_ADDR_AUTO;
 	} else if (!strcmp(s, "dhcp")) {
-		lab_diag_add(st->d, pos_of(val),
-			     "address dhcp: not supported yet");
+		c->ifc.addr_kind = LAB_ADDR_DHCP;
 	} else if (addr_value(st, val, "address", 0, &c->ifc.addr,
 			      &c->ifc.addr_len_given)) {
 		c->ifc.addr_kind = LAB_ADDR_STATIC;
@@ -1050,9 +952,9 @@ static void node_routes(struct yst *st, yaml_node_t *val, void *obj)
 static const struct key_rule node_rules[] = {
 	{ "interfaces", node_ifaces, false },
 	{ "routes", node_routes, false },
-	{ "dns", NULL, false },
-	{ "run", NULL, false },
-	{ "hosts", NULL, false },
+	{ "dns", node_dns, false },
+	{ "run", node_run, false },
+	{ "hosts", node_hosts, false },
 };
 
 /**
@@ -1069,6 +971,8 @@ static void node_entry(struct yst *st, yaml_node_t *key, const char *name,
 	struct node_ctx c = {
 		.ifaces.size = sizeof(struct lab_iface),
 		.routes.size = sizeof(struct lab_route),
+		.hosts.size = sizeof(struct lab_host),
+		.runs.size = sizeof(struct lab_run),
 	};
 	bool valid = name_value(st, key, name, "node name", false,
 				c.node.name);
@@ -1080,10 +984,12 @@ static void node_entry(struct yst *st, yaml_node_t *key, const char *name,
 	c.node.n_ifaces = c.ifaces.n;
 	c.node.routes = c.routes.items;
 	c.node.n_routes = c.routes.n;
+	node_svc_finish(st, &c);
 	if (valid && push(st, &st->nodes, &c.node))
 		return;
 	free(c.node.ifaces);
 	free(c.node.routes);
+	node_svc_free(&c.node);
 }
 
 /* ---------------------------------------------------------------- links */
@@ -1593,6 +1499,14 @@ static void resolve(struct lab *lab, struct lab_diags *d)
 	for (i = 0; i < lab->n_forwards; i++)
 		lab->forwards[i].node = find_node(lab,
 						  lab->forwards[i].node_name);
+	for (i = 0; i < lab->n_networks; i++) {
+		struct lab_dhcp *dh = &lab->networks[i].dhcp;
+
+		dh->server = find_node(lab, dh->server_name);
+		if (lab->networks[i].has_subnet)
+			dh->first.len = dh->last.len =
+				lab->networks[i].subnet.len;
+	}
 }
 
 /* ---------------------------------------------------------------- driver */
@@ -1888,6 +1802,7 @@ void lab_free(struct lab *lab)
 	for (i = 0; i < lab->n_nodes; i++) {
 		free(lab->nodes[i].ifaces);
 		free(lab->nodes[i].routes);
+		node_svc_free(&lab->nodes[i]);
 	}
 	free(lab->nodes);
 	free(lab->networks);

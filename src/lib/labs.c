@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "svc_int.h"
 #include "fw.h"
 
 /**
@@ -253,6 +254,7 @@ static int run_observe(struct nsnet_ctx *ctx, const char *lab, json_t *names,
  * @p:		the plan
  * @dry:	only report
  * @had_journal: a killed run's journal was there before this run
+ * @more:	changes reported after these (the services'), for the count
  * @cb:		callback, may be NULL
  * @data:	its data
  *
@@ -260,7 +262,7 @@ static int run_observe(struct nsnet_ctx *ctx, const char *lab, json_t *names,
  */
 static int run_plan(struct nsnet_ctx *ctx, struct state_dir *sd,
 		    const char *lab, struct plan *p, bool dry, bool had_journal,
-		    nsnet_op_cb cb, void *data)
+		    size_t more, nsnet_op_cb cb, void *data)
 {
 	char text[512];
 	bool clean;
@@ -269,7 +271,8 @@ static int run_plan(struct nsnet_ctx *ctx, struct state_dir *sd,
 
 	if (cb)
 		for (i = 0; i < p->n; i++)
-			cb(data, op_text(&p->ops[i], text, sizeof(text)), i, p->n);
+			cb(data, op_text(&p->ops[i], text, sizeof(text)), i,
+			   p->n + more);
 	if (dry || !p->n)
 		return 0;
 	jfd = journal_open(ctx, sd, lab);
@@ -319,6 +322,28 @@ static int record(struct nsnet_ctx *ctx, struct state_dir *sd, const char *lab,
 	return err;
 }
 
+static int down_locked(struct nsnet_ctx *ctx, struct state_dir *sd,
+		       const char *lab, json_t *state, nsnet_op_cb cb,
+		       void *data);
+
+/**
+ * svc_report() - tell @cb about the services' changes, after the network's
+ * @sp:		the services plan
+ * @first:	the number of the first (the network's changes come before)
+ * @cb:		callback, may be NULL
+ * @data:	its data
+ */
+static void svc_report(const struct svc_plan *sp, size_t first,
+		       nsnet_op_cb cb, void *data)
+{
+	char text[512];
+	size_t i;
+
+	for (i = 0; cb && i < sp->n_acts; i++)
+		cb(data, svc_act_text(&sp->acts[i], text, sizeof(text)),
+		   first + i, first + sp->n_acts);
+}
+
 /**
  * nsnet_lab_up() - build or converge a lab; see nsnet.h
  * @ctx:	context
@@ -335,10 +360,11 @@ int nsnet_lab_up(struct nsnet_ctx *ctx, const char *file, unsigned int flags,
 	struct state_dir sd = { -1, -1 };
 	struct lab_diags d = { .file = file };
 	json_t *state = NULL, *journal = NULL, *others = NULL, *names = NULL;
+	struct svc_plan sp = { 0 };
 	struct observed o = { 0 };
 	struct plan p = { 0 };
 	struct lab *lab;
-	int err;
+	int err, svc_err;
 
 	nsnet_clear_err(ctx);
 	diags_clear(ctx);
@@ -369,13 +395,33 @@ int nsnet_lab_up(struct nsnet_ctx *ctx, const char *file, unsigned int flags,
 	err = plan_lab(ctx, lab, state, others, &o, &p, &d);
 	if (err == -EINVAL && d.n)
 		err = diags_take(ctx, &d);
+	if (!err)
+		err = svc_prepare(ctx, sd.fd, lab, p.state, state, &sp);
 	if (err)
 		goto out;
 	err = run_plan(ctx, &sd, lab->name, &p, flags & NSNET_LAB_PLAN,
-		       json_array_size(journal) > 0, cb, data);
-	if (!err && !(flags & NSNET_LAB_PLAN))
-		err = record(ctx, &sd, lab->name, &p);
+		       json_array_size(journal) > 0, sp.n_acts, cb, data);
+	if (err)
+		goto out;
+	svc_report(&sp, p.n, cb, data);
+	if (flags & NSNET_LAB_PLAN)
+		goto out;
+	err = svc_apply(ctx, sd.fd, lab, p.state, &sp);
+	if (err && !state) {
+		/* a new lab whose services fail is not left half up */
+		struct err_keep k;
+
+		err_keep(ctx, &k);
+		down_locked(ctx, &sd, lab->name, p.state, NULL, NULL);
+		err_restore(ctx, &k);
+		goto out;
+	}
+	svc_err = err;
+	err = record(ctx, &sd, lab->name, &p);
+	if (!err)
+		err = svc_err;
 out:
+	svc_plan_free(&sp);
 	plan_free(&p);
 	observed_free(&o);
 	json_decref(names);
@@ -458,6 +504,57 @@ static json_t *all_netns(struct nsnet_ctx *ctx)
 }
 
 /**
+ * down_locked() - remove everything a lab owns, the lock held
+ * @ctx:	context
+ * @sd:		state directory (locked)
+ * @lab:	lab name
+ * @state:	its state (recorded, or the one a failed up would have
+ *		recorded), or NULL: the lab's objects are found by their tags
+ * @cb:		told about each operation, may be NULL
+ * @data:	passed to @cb
+ *
+ * Processes and files go first, while the namespaces they use exist.
+ *
+ * Return: 0, or -errno.
+ */
+static int down_locked(struct nsnet_ctx *ctx, struct state_dir *sd,
+		       const char *lab, json_t *state, nsnet_op_cb cb,
+		       void *data)
+{
+	json_t *journal = NULL, *names = NULL, *all = NULL;
+	struct observed o = { 0 };
+	struct plan p = { 0 };
+	int err;
+
+	err = svc_down(ctx, sd->fd, lab, state);
+	if (err)
+		return err;
+	journal = journal_read(sd, lab);
+	if (!state)
+		all = all_netns(ctx);
+	names = names_of_interest(NULL, state, journal, all);
+	err = run_observe(ctx, lab, names, journal,
+			  json_object_get(state, "nodes"), &o);
+	if (!err)
+		err = plan_down(ctx, lab, &o, &p);
+	if (!err)
+		err = run_plan(ctx, sd, lab, &p, false,
+			       json_array_size(journal) > 0, 0, cb, data);
+	if (!err)
+		err = sysctl_forwarding(ctx, sd->fd, lab, AF_INET, false);
+	if (!err)
+		err = sysctl_forwarding(ctx, sd->fd, lab, AF_INET6, false);
+	if (!err)
+		err = state_remove(ctx, sd, lab);
+	plan_free(&p);
+	observed_free(&o);
+	json_decref(all);
+	json_decref(names);
+	json_decref(journal);
+	return err;
+}
+
+/**
  * nsnet_lab_down() - remove a lab; see nsnet.h
  * @ctx:	context
  * @arg:	lab name or file
@@ -470,10 +567,8 @@ int nsnet_lab_down(struct nsnet_ctx *ctx, const char *arg, nsnet_op_cb cb,
 		   void *data)
 {
 	struct state_dir sd = { -1, -1 };
-	json_t *state = NULL, *journal = NULL, *names = NULL, *all = NULL;
 	char lab[LAB_NAME_MAX + 1];
-	struct observed o = { 0 };
-	struct plan p = { 0 };
+	json_t *state = NULL;
 	int err;
 
 	nsnet_clear_err(ctx);
@@ -483,34 +578,13 @@ int nsnet_lab_down(struct nsnet_ctx *ctx, const char *arg, nsnet_op_cb cb,
 		err = state_open(ctx, &sd, true);
 	if (!err)
 		err = state_lock(ctx, &sd);
-	if (err)
-		goto out;
-	state = state_load(ctx, &sd, lab, &err);
-	if (err && err != -ENOENT)
-		goto out;
-	journal = journal_read(&sd, lab);
-	if (!state)
-		all = all_netns(ctx);
-	names = names_of_interest(NULL, state, journal, all);
-	err = run_observe(ctx, lab, names, journal,
-			  json_object_get(state, "nodes"), &o);
+	if (!err) {
+		state = state_load(ctx, &sd, lab, &err);
+		if (err == -ENOENT)
+			err = 0;
+	}
 	if (!err)
-		err = plan_down(ctx, lab, &o, &p);
-	if (!err)
-		err = run_plan(ctx, &sd, lab, &p, false,
-			       json_array_size(journal) > 0, cb, data);
-	if (!err)
-		err = sysctl_forwarding(ctx, sd.fd, lab, AF_INET, false);
-	if (!err)
-		err = sysctl_forwarding(ctx, sd.fd, lab, AF_INET6, false);
-	if (!err)
-		err = state_remove(ctx, &sd, lab);
-out:
-	plan_free(&p);
-	observed_free(&o);
-	json_decref(all);
-	json_decref(names);
-	json_decref(journal);
+		err = down_locked(ctx, &sd, lab, state, cb, data);
 	json_decref(state);
 	state_close(&sd);
 	return err;

@@ -174,6 +174,8 @@ char *op_text(const struct op *op, char *buf, size_t len)
  * @fresh:	the link is created (or re-created) by this plan
  * @v6:		it carries IPv6 (its address or its network's subnet)
  * @net:	its network, NULL for a cable end
+ * @dhcp:	its address is leased (`address: dhcp`): the plan leaves
+ *		addresses on it alone
  */
 struct want_if {
 	size_t node;
@@ -189,6 +191,7 @@ struct want_if {
 	bool fresh;
 	bool v6;
 	const struct lab_network *net;
+	bool dhcp;
 };
 
 /**
@@ -472,6 +475,7 @@ static int collect_ifs(struct planner *pl)
 				(w->has_addr && w->addr.family == AF_INET6);
 			if (ifc->addr_kind == LAB_ADDR_AUTO)
 				w->auto_net = &lab->networks[ifc->network];
+			w->dhcp = ifc->addr_kind == LAB_ADDR_DHCP;
 		}
 	}
 	for (i = 0; i < lab->n_links; i++) {
@@ -795,8 +799,9 @@ static int plan_addr_removals(struct planner *pl)
 			const struct want_if *w = wanted_if(pl, ns->name,
 							    ns->links[j].name);
 
-			/* A re-created link loses its addresses with it. */
-			if (w && !w->fresh)
+			/* A re-created link loses its addresses with it;
+			 * a leased address is the DHCP client's. */
+			if (w && !w->fresh && !w->dhcp)
 				err = stale_addrs(pl, ns, &ns->links[j],
 						  w->has_addr ? &w->addr : NULL, NULL);
 		}
