@@ -192,6 +192,7 @@ static int etc_write_fd(struct nsnet_ctx *ctx, int dfd, const char *path,
 {
 	size_t len = strlen(text), have = 0;
 	char *old = NULL;
+	struct stat st;
 	int fd, err;
 
 	*changed = false;
@@ -202,8 +203,11 @@ static int etc_write_fd(struct nsnet_ctx *ctx, int dfd, const char *path,
 			return 0;
 		}
 		free(old);
-		/* a symlink of ours becomes a file: no inode to keep */
-		unlinkat(dfd, name, 0);
+		/* a symlink of ours becomes a file: no inode to keep; a file
+		 * keeps its inode, which exec sessions hold bind-mounted */
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(st.st_mode))
+			unlinkat(dfd, name, 0);
 	}
 	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
 		    O_CLOEXEC, 0644);

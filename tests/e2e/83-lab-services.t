@@ -78,6 +78,23 @@ ok -m "re-up: exit 0" nsnet up "$F"
 is "$(addr_of blue)" "$b" "  ... blue keeps its lease"
 is "$(procs_named dnsmasq)" "$dpid" "  ... the same dnsmasq runs"
 
+# ------------------------------------------------------------ change
+sed -e 's/--bind 10.77.0.10 8000/--bind 10.77.0.10 8001/' \
+	-e '/dns: {nameservers/d' "$F" >"$T/changed.yaml"
+plan=$(plan_ops "$T/changed.yaml")
+like "$plan" "~ process web \\(in red\\): python3 -m http.server --bind 10.77.0.10 8001" \
+	"plan of a changed command: web is restarted"
+like "$plan" "~ file /etc/netns/green/resolv.conf" "  ... and green's resolv.conf rewritten"
+inode=$(stat -c %i /etc/netns/green/resolv.conf)
+ok -m "up the changed file" nsnet up "$T/changed.yaml"
+ok -m "  ... web now serves on 8001" \
+	wait_for ip netns exec blue curl -sf -o /dev/null http://10.77.0.10:8001/
+nok -m "  ... and no longer on 8000" ip netns exec blue curl -sf -o /dev/null http://10.77.0.10:8000/
+unlike "$(cat /etc/netns/green/resolv.conf)" "example.org" "  ... green's resolv.conf follows the file"
+is "$(stat -c %i /etc/netns/green/resolv.conf)" "$inode" "  ... rewritten in place (same inode)"
+is "$(procs_named dnsmasq)" "$dpid" "  ... dnsmasq untouched"
+web=$(nsnet -j ps svc | jpy '[p["pid"] for p in d if p["id"] == "web"]')
+
 # ------------------------------------------------------------ down
 ok -m "down: exit 0" nsnet down svc
 is "$(procs_named dnsmasq)" "" "down: no dnsmasq left"
@@ -86,6 +103,12 @@ ok -m "  ... no web server left" test ! -e "/proc/$web"
 no_residue "  ... no namespace, link, /etc/netns entry, lease or state left"
 
 # ------------------------------------------------------------ bad input
+mkdir -p /etc/netns/green
+echo "nameserver 10.1.1.1" >/etc/netns/green/resolv.conf
+fails_with 2 "/etc/netns/green/resolv.conf: exists and is not this lab's" nsnet up "$F"
+is "$(cat /etc/netns/green/resolv.conf)" "nameserver 10.1.1.1" "  ... the foreign file is untouched"
+ok -m "  ... and no namespace was made" test ! -e /run/netns/green
+rm -r /etc/netns/green
 cat >"$T/bad.yaml" <<'YAML'
 lab: bad
 networks:
