@@ -519,11 +519,16 @@ static bool rollback(struct applier *ap)
  * @fail_at:	test hook: make operation number @fail_at (1-based) fail
  *		with -EIO before it reaches the kernel; 0 for none
  * @clean:	set to false when a failure could not be fully rolled back
+ * @then:	run once every operation succeeded, while this run's
+ *		creations can still be undone (the lab's services); its
+ *		failure rolls them back as an operation's would. May be NULL.
+ * @arg:	passed to @then
  *
- * Return: 0, or -errno with "<operation>: <kernel's reason>" in @ctx.
+ * Return: 0, or -errno with "<operation>: <kernel's reason>" in @ctx (or
+ * @then's own message).
  */
 int apply(struct nsnet_ctx *ctx, const char *lab, struct plan *p, int journal,
-	  unsigned int fail_at, bool *clean)
+	  unsigned int fail_at, bool *clean, int (*then)(void *arg), void *arg)
 {
 	struct applier ap = { .ctx = ctx, .lab = lab, .journal = journal,
 			      .group = lab_group(lab), .fw = p->fw,
@@ -546,6 +551,18 @@ int apply(struct nsnet_ctx *ctx, const char *lab, struct plan *p, int journal,
 			break;
 	}
 	*clean = true;
+	if (!err && then) {
+		struct err_keep k;
+
+		err = then(arg);
+		if (err) {
+			err_keep(ctx, &k);
+			*clean = rollback(&ap);
+			err_restore(ctx, &k);
+		}
+		plan_free(&ap.undo);
+		return err;
+	}
 	if (err) {
 		char why[sizeof(ap.extack)];
 

@@ -192,7 +192,7 @@ void plan_free(struct plan *p);
 char *op_text(const struct op *op, char *buf, size_t len);
 
 int apply(struct nsnet_ctx *ctx, const char *lab, struct plan *p, int journal,
-	  unsigned int fail_at, bool *clean);
+	  unsigned int fail_at, bool *clean, int (*then)(void *arg), void *arg);
 
 void diags_clear(struct nsnet_ctx *ctx);
 

@@ -307,6 +307,40 @@ int etc_check(struct nsnet_ctx *ctx, const char *lab, const char *node,
 }
 
 /**
+ * etc_read() - the content of one of the lab's files, to restore it later
+ * @lab:	the lab
+ * @node:	the node
+ * @name:	the file
+ * @link:	set to its target (free()) when it is a symlink, else NULL
+ *
+ * Return: the text (free()), or NULL when it is a symlink, missing, or
+ * not the lab's.
+ */
+char *etc_read(const char *lab, const char *node, const char *name,
+	       char **link)
+{
+	int dfd = open_etc_dir(NULL, node, false);
+	char cur[PATH_MAX], *text = NULL;
+	size_t len;
+	ssize_t r;
+
+	*link = NULL;
+	if (dfd < 0)
+		return NULL;
+	if (etc_owner(dfd, name, lab) == ETC_OURS) {
+		r = readlinkat(dfd, name, cur, sizeof(cur) - 1);
+		if (r >= 0) {
+			cur[r] = '\0';
+			*link = strdup(cur);
+		} else {
+			text = read_small(dfd, name, 1 << 20, &len);
+		}
+	}
+	close(dfd);
+	return text;
+}
+
+/**
  * etc_owned() - whether /etc/netns/NODE/NAME is there and the lab's
  * @lab:	the lab
  * @node:	the node

@@ -247,6 +247,35 @@ static int run_observe(struct nsnet_ctx *ctx, const char *lab, json_t *names,
 }
 
 /**
+ * struct svc_run - the services' part of an up, for apply()'s hook
+ * @ctx:	context
+ * @state_fd:	the state directory
+ * @lab:	the lab
+ * @state:	its state after the plan
+ * @sp:		the services' changes
+ */
+struct svc_run {
+	struct nsnet_ctx *ctx;
+	int state_fd;
+	const struct lab *lab;
+	json_t *state;
+	struct svc_plan *sp;
+};
+
+/**
+ * svc_then() - apply()'s hook: the services, once the network is there
+ * @arg:	struct svc_run
+ *
+ * Return: 0, or -errno (apply() then rolls the network back too).
+ */
+static int svc_then(void *arg)
+{
+	struct svc_run *r = arg;
+
+	return svc_apply(r->ctx, r->state_fd, r->lab, r->state, r->sp);
+}
+
+/**
  * run_plan() - apply a plan (or only report it), telling @cb about each op
  * @ctx:	context
  * @sd:		state directory (locked)
@@ -254,31 +283,45 @@ static int run_observe(struct nsnet_ctx *ctx, const char *lab, json_t *names,
  * @p:		the plan
  * @dry:	only report
  * @had_journal: a killed run's journal was there before this run
- * @more:	changes reported after these (the services'), for the count
+ * @svc:	the services to bring up with it (up), or NULL (down)
  * @cb:		callback, may be NULL
  * @data:	its data
+ *
+ * One transaction: when the services fail, the network changes of this
+ * run are rolled back as well.
  *
  * Return: 0, or -errno.
  */
 static int run_plan(struct nsnet_ctx *ctx, struct state_dir *sd,
 		    const char *lab, struct plan *p, bool dry, bool had_journal,
-		    size_t more, nsnet_op_cb cb, void *data)
+		    struct svc_run *svc, nsnet_op_cb cb, void *data)
 {
+	size_t i, more = svc ? svc->sp->n_acts : 0;
 	char text[512];
 	bool clean;
-	size_t i;
 	int jfd, err;
 
 	if (cb)
 		for (i = 0; i < p->n; i++)
 			cb(data, op_text(&p->ops[i], text, sizeof(text)), i,
 			   p->n + more);
-	if (dry || !p->n)
+	for (i = 0; cb && i < more; i++)
+		cb(data, svc_act_text(&svc->sp->acts[i], text, sizeof(text)),
+		   p->n + i, p->n + more);
+	if (dry)
 		return 0;
+	if (svc) {
+		svc->sp->fail_first = (unsigned int)p->n;
+		svc->sp->fail_at = ctx->fail_at > p->n ?
+				   ctx->fail_at - (unsigned int)p->n : 0;
+	}
+	if (!p->n)
+		return svc ? svc_then(svc) : 0;
 	jfd = journal_open(ctx, sd, lab);
 	if (jfd < 0)
 		return jfd;
-	err = apply(ctx, lab, p, jfd, ctx->fail_at, &clean);
+	err = apply(ctx, lab, p, jfd, ctx->fail_at, &clean,
+		    svc ? svc_then : NULL, svc);
 	close(jfd);
 	/* Rolled back completely and no older run's objects are pending:
 	 * nothing is left to find. */
@@ -322,28 +365,6 @@ static int record(struct nsnet_ctx *ctx, struct state_dir *sd, const char *lab,
 	return err;
 }
 
-static int down_locked(struct nsnet_ctx *ctx, struct state_dir *sd,
-		       const char *lab, json_t *state, nsnet_op_cb cb,
-		       void *data);
-
-/**
- * svc_report() - tell @cb about the services' changes, after the network's
- * @sp:		the services plan
- * @first:	the number of the first (the network's changes come before)
- * @cb:		callback, may be NULL
- * @data:	its data
- */
-static void svc_report(const struct svc_plan *sp, size_t first,
-		       nsnet_op_cb cb, void *data)
-{
-	char text[512];
-	size_t i;
-
-	for (i = 0; cb && i < sp->n_acts; i++)
-		cb(data, svc_act_text(&sp->acts[i], text, sizeof(text)),
-		   first + i, first + sp->n_acts);
-}
-
 /**
  * nsnet_lab_up() - build or converge a lab; see nsnet.h
  * @ctx:	context
@@ -361,10 +382,11 @@ int nsnet_lab_up(struct nsnet_ctx *ctx, const char *file, unsigned int flags,
 	struct lab_diags d = { .file = file };
 	json_t *state = NULL, *journal = NULL, *others = NULL, *names = NULL;
 	struct svc_plan sp = { 0 };
+	struct svc_run svc;
 	struct observed o = { 0 };
 	struct plan p = { 0 };
 	struct lab *lab;
-	int err, svc_err;
+	int err;
 
 	nsnet_clear_err(ctx);
 	diags_clear(ctx);
@@ -399,27 +421,23 @@ int nsnet_lab_up(struct nsnet_ctx *ctx, const char *file, unsigned int flags,
 		err = svc_prepare(ctx, sd.fd, lab, p.state, state, &sp);
 	if (err)
 		goto out;
+	svc.ctx = ctx;
+	svc.state_fd = sd.fd;
+	svc.lab = lab;
+	svc.state = p.state;
+	svc.sp = &sp;
 	err = run_plan(ctx, &sd, lab->name, &p, flags & NSNET_LAB_PLAN,
-		       json_array_size(journal) > 0, sp.n_acts, cb, data);
-	if (err)
-		goto out;
-	svc_report(&sp, p.n, cb, data);
-	if (flags & NSNET_LAB_PLAN)
-		goto out;
-	err = svc_apply(ctx, sd.fd, lab, p.state, &sp);
-	if (err && !state) {
-		/* a new lab whose services fail is not left half up */
+		       json_array_size(journal) > 0, &svc, cb, data);
+	if (err && !state && !(flags & NSNET_LAB_PLAN)) {
+		/* a new lab that failed leaves no runtime directory either */
 		struct err_keep k;
 
 		err_keep(ctx, &k);
-		down_locked(ctx, &sd, lab->name, p.state, NULL, NULL);
+		labdir_remove(ctx, sd.fd, lab->name);
 		err_restore(ctx, &k);
-		goto out;
 	}
-	svc_err = err;
-	err = record(ctx, &sd, lab->name, &p);
-	if (!err)
-		err = svc_err;
+	if (!err && !(flags & NSNET_LAB_PLAN))
+		err = record(ctx, &sd, lab->name, &p);
 out:
 	svc_plan_free(&sp);
 	plan_free(&p);
@@ -539,7 +557,7 @@ static int down_locked(struct nsnet_ctx *ctx, struct state_dir *sd,
 		err = plan_down(ctx, lab, &o, &p);
 	if (!err)
 		err = run_plan(ctx, sd, lab, &p, false,
-			       json_array_size(journal) > 0, 0, cb, data);
+			       json_array_size(journal) > 0, NULL, cb, data);
 	if (!err)
 		err = sysctl_forwarding(ctx, sd->fd, lab, AF_INET, false);
 	if (!err)

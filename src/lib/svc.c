@@ -166,17 +166,22 @@ static int plan_files(struct nsnet_ctx *ctx, struct svc_plan *sp,
 	}
 	/* nodes the file no longer has: their files go with them */
 	json_array_foreach(json_object_get(old, "nodes"), i, v) {
+		static const char *const files[] = { "hosts", "resolv.conf" };
 		const char *name = json_string_value(v);
+		size_t f;
 
-		if (err || !name || json_object_get(names, name) ||
-		    (!etc_owned(lab->name, name, "hosts") &&
-		     !etc_owned(lab->name, name, "resolv.conf")))
-			continue;
-		a = act_add(sp, SVC_FILE_DROP);
-		if (!a)
-			err = -ENOMEM;
-		else
+		for (f = 0; f < 2; f++) {
+			if (err || !name || json_object_get(names, name) ||
+			    !etc_owned(lab->name, name, files[f]))
+				continue;
+			a = act_add(sp, SVC_FILE_DROP);
+			if (!a) {
+				err = -ENOMEM;
+				break;
+			}
 			a->node = name;
+			a->file = files[f];
+		}
 	}
 	text_free(&t);
 	json_decref(names);
@@ -339,7 +344,7 @@ const char *svc_act_text(const struct svc_act *a, char *buf, size_t len)
 		break;
 	case SVC_FILE_DROP:
 		snprintf(buf, len, "- file %s/%s/%s", NETNS_ETC_DIR, a->node,
-			 a->file ? a->file : "*");
+			 a->file);
 		break;
 	case SVC_STOP:
 		snprintf(buf, len, "- process %s", a->id);
@@ -491,14 +496,94 @@ static int wait_leases(struct nsnet_ctx *ctx, const struct svc_plan *sp,
 }
 
 /**
+ * file_act() - write or remove one file, remembering how to undo it
+ * @ctx:	context
+ * @lab:	lab name
+ * @a:		SVC_FILE or SVC_FILE_DROP
+ *
+ * Return: 0, or -errno.
+ */
+static int file_act(struct nsnet_ctx *ctx, const char *lab, struct svc_act *a)
+{
+	const char *keep = !strcmp(a->file, "hosts") ? "resolv.conf" : "hosts";
+
+	a->old_text = etc_read(lab, a->node, a->file, &a->old_link);
+	a->done = true;
+	if (a->kind == SVC_FILE_DROP) {
+		etc_drop(lab, a->node, keep);
+		return 0;
+	}
+	return etc_put(ctx, lab, a->node, a->file, a->text, a->link, NULL);
+}
+
+/**
+ * undo() - take back what svc_apply() did before it failed
+ * @ctx:	context
+ * @state_fd:	the state directory
+ * @lab:	lab name
+ * @sp:		the services plan, its done changes marked
+ *
+ * Started processes are stopped, files get their old content back (or go,
+ * if they were new). Processes stopped to be replaced cannot come back.
+ */
+static void undo(struct nsnet_ctx *ctx, int state_fd, const char *lab,
+		 struct svc_plan *sp)
+{
+	struct err_keep k;
+	size_t i;
+
+	err_keep(ctx, &k);
+	for (i = sp->n_acts; i-- > 0;) {
+		struct svc_act *a = &sp->acts[i];
+
+		if (!a->done)
+			continue;
+		if (a->kind == SVC_START)
+			proc_stop(ctx, state_fd, lab, a->id, SVC_STOP_MS);
+		else if (a->kind != SVC_STOP && (a->old_text || a->old_link))
+			etc_put(ctx, lab, a->node, a->file, a->old_text,
+				a->old_link, NULL);
+		else if (a->kind != SVC_STOP)
+			etc_drop(lab, a->node, !strcmp(a->file, "hosts") ?
+				 "resolv.conf" : "hosts");
+	}
+	err_restore(ctx, &k);
+}
+
+/**
+ * injected() - the test hook NSNET_FAIL_AT, for the services' changes
+ * @ctx:	context
+ * @sp:		the services plan
+ * @i:		the change about to be made
+ * @fail:	the change to fail (1-based, among the services'), or 0
+ *
+ * Return: -EIO if this change is to fail, else 0.
+ */
+static int injected(struct nsnet_ctx *ctx, const struct svc_plan *sp,
+		    size_t i, unsigned int fail)
+{
+	char text[512], why[64];
+
+	if (!fail || i + 1 != fail)
+		return 0;
+	snprintf(why, sizeof(why), "failure injected by NSNET_FAIL_AT=%u",
+		 sp->fail_first + fail);
+	return nsnet_fail_why(ctx, -EIO, false, why, "lab %s: %s", sp->lab,
+			      svc_act_text(&sp->acts[i], text, sizeof(text)));
+}
+
+/**
  * svc_apply() - make the changes of svc_prepare()
  * @ctx:	context
  * @state_fd:	the state directory
  * @lab:	the lab
  * @state:	its state after the plan
- * @sp:		the services plan
+ * @sp:		the services plan (@sp->fail_at: test hook, the change to
+ *		fail, 1-based, 0 for none)
  *
- * On failure, processes started by this call are stopped again.
+ * Files first, then the processes the file adds or changes, then the wait
+ * for leases, and last the processes it no longer has: until then, a
+ * failure can still be undone (undo()), which it is.
  *
  * Return: 0, or -errno.
  */
@@ -506,8 +591,9 @@ int svc_apply(struct nsnet_ctx *ctx, int state_fd, const struct lab *lab,
 	      json_t *state, struct svc_plan *sp)
 {
 	int labfd, sub, err = 0;
-	size_t i, started = 0;
+	size_t i;
 
+	sp->lab = lab->name;
 	labfd = labdir_open(ctx, state_fd, lab->name, true);
 	if (labfd < 0)
 		return labfd;
@@ -522,49 +608,32 @@ int svc_apply(struct nsnet_ctx *ctx, int state_fd, const struct lab *lab,
 	for (i = 0; !err && i < sp->n_acts; i++) {
 		struct svc_act *a = &sp->acts[i];
 
-		switch (a->kind) {
-		case SVC_STOP:
-			err = proc_stop(ctx, state_fd, lab->name, a->id,
-					SVC_STOP_MS);
-			break;
-		case SVC_FILE:
-			err = etc_put(ctx, lab->name, a->node, a->file, a->text,
-				      a->link, NULL);
-			break;
-		case SVC_FILE_DROP:
-			etc_drop(lab->name, a->node,
-				 a->file ? (!strcmp(a->file, "hosts") ?
-					    "resolv.conf" : "hosts") : NULL);
-			break;
-		case SVC_START:
-			break;
-		}
+		if (a->kind == SVC_FILE || a->kind == SVC_FILE_DROP)
+			err = injected(ctx, sp, i, sp->fail_at) ?:
+			      file_act(ctx, lab->name, a);
 	}
 	for (i = 0; !err && i < sp->n_acts; i++) {
 		struct svc_act *a = &sp->acts[i];
 
 		if (a->kind != SVC_START)
 			continue;
-		if (a->replace)
+		err = injected(ctx, sp, i, sp->fail_at);
+		if (!err && a->replace)
 			err = proc_stop(ctx, state_fd, lab->name, a->id,
 					SVC_STOP_MS);
 		if (!err)
 			err = start(ctx, state_fd, lab->name, a->proc);
-		if (!err)
-			started = i + 1;
+		a->done = !err;
 	}
 	if (!err)
 		err = wait_leases(ctx, sp, lab->name);
-	if (err) {
-		struct err_keep k;
-
-		err_keep(ctx, &k);
-		for (i = 0; i < started; i++)
-			if (sp->acts[i].kind == SVC_START)
-				proc_stop(ctx, state_fd, lab->name,
-					  sp->acts[i].id, SVC_STOP_MS);
-		err_restore(ctx, &k);
-	}
+	for (i = 0; !err && i < sp->n_acts; i++)
+		if (sp->acts[i].kind == SVC_STOP)
+			err = injected(ctx, sp, i, sp->fail_at) ?:
+			      proc_stop(ctx, state_fd, lab->name,
+					sp->acts[i].id, SVC_STOP_MS);
+	if (err)
+		undo(ctx, state_fd, lab->name, sp);
 	return err;
 }
 

@@ -33,6 +33,8 @@ int etc_check(struct nsnet_ctx *ctx, const char *lab, const char *node,
 	      const char *name);
 void etc_drop(const char *lab, const char *node, const char *keep);
 void etc_drop_all(const char *lab);
+char *etc_read(const char *lab, const char *node, const char *name,
+	       char **link);
 bool etc_owned(const char *lab, const char *node, const char *name);
 bool etc_same(const char *lab, const char *node, const char *name,
 	      const char *text, const char *link);

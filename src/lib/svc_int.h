@@ -71,6 +71,9 @@ enum svc_kind {
  * @proc:	the process (SVC_START)
  * @replace:	SVC_START: replaces a running process; SVC_FILE: the
  *		lab's file is there and changes
+ * @done:	made by this run (for undo)
+ * @old_text:	the file's content before (owned), for undo
+ * @old_link:	or its symlink target before (owned)
  */
 struct svc_act {
 	enum svc_kind kind;
@@ -81,6 +84,9 @@ struct svc_act {
 	char id[PROC_ID_MAX + 1];
 	const struct want_proc *proc;
 	bool replace;
+	bool done;
+	char *old_text;
+	char *old_link;
 };
 
 /**
@@ -93,6 +99,9 @@ struct svc_act {
  * @n_acts:	count
  * @cap_acts:	allocated
  * @hosts_link:	the lab-wide hosts file, which nodes' hosts link to
+ * @fail_at:	test hook: the change (1-based) svc_apply() makes fail
+ * @fail_first:	how many of the run's changes come before the services'
+ * @lab:	the lab's name, while svc_apply() runs
  */
 struct svc_plan {
 	struct want_proc *procs;
@@ -103,6 +112,9 @@ struct svc_plan {
 	size_t n_acts;
 	size_t cap_acts;
 	char hosts_link[PATH_MAX];
+	unsigned int fail_at;
+	unsigned int fail_first;
+	const char *lab;
 };
 
 int svc_want(struct nsnet_ctx *ctx, const struct lab *lab, json_t *state,

@@ -288,8 +288,11 @@ void svc_plan_free(struct svc_plan *sp)
 			dnsmasq_argv_free(sp->procs[i].argv);
 	free(sp->procs);
 	free(sp->hosts);
-	for (i = 0; i < sp->n_acts; i++)
+	for (i = 0; i < sp->n_acts; i++) {
 		free(sp->acts[i].text);
+		free(sp->acts[i].old_text);
+		free(sp->acts[i].old_link);
+	}
 	free(sp->acts);
 	memset(sp, 0, sizeof(*sp));
 }
