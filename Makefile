@@ -35,7 +35,10 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 # Debian packages: build, runtime, tests. `make deps` installs the missing ones.
 DEPS_BUILD := gcc make pkg-config libmnl-dev libjansson-dev libnftables-dev libyaml-dev
 DEPS_TEST  := iproute2 iputils-ping curl socat perl util-linux python3 procps nftables graphviz
-DEPS       := $(DEPS_BUILD) $(DEPS_TEST)
+# dnsmasq-base: the DHCP/DNS server of `dhcp:` networks, without the host-wide
+# service the dnsmasq package would start.
+DEPS_RUN   := dnsmasq-base
+DEPS       := $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
 
 .PHONY: FORCE all deps check test asan demo tidy cppcheck install uninstall clean bench
 

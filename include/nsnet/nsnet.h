@@ -793,6 +793,52 @@ struct nsnet_finding {
 int nsnet_doctor(struct nsnet_ctx *ctx, const char *target,
 		 unsigned int flags, struct nsnet_finding **out);
 
+/* ============================================================================
+ * DHCP client (dhcpc.c)
+ *
+ * `nsnet [-n NS] dhcp IFACE`: nsnet's own DHCPv4 client, in the foreground.
+ * ========================================================================= */
+
+/**
+ * struct nsnet_dhcpc_opts - what nsnet_dhcp_client() does
+ * @ifname:	the interface, in the namespace the client runs in
+ * @hostname:	sent to the server (option 12) so it can name the client in
+ *		DNS; NULL for none
+ * @lease_path:	the lease is kept here as JSON ({"ifname", "address",
+ *		"prefixlen", "router", "dns", "domain", "server",
+ *		"lease_time", "obtained", "expires"}), replaced atomically,
+ *		removed when the lease goes; NULL for none
+ * @resolv_path: "nameserver" and "search" lines are written into this
+ *		file, in place; NULL for none
+ * @once:	return once the first lease is configured (it stays)
+ * @timeout_ms:	with @once: fail with -ETIMEDOUT after this long; 0 never
+ */
+struct nsnet_dhcpc_opts {
+	const char *ifname;
+	const char *hostname;
+	const char *lease_path;
+	const char *resolv_path;
+	bool once;
+	unsigned int timeout_ms;
+};
+
+/**
+ * nsnet_dhcp_client() - obtain and keep a DHCP lease on an interface
+ * @ctx:	context
+ * @ns:		namespace to run in: the calling thread joins it for good
+ *		(NULL: stay where it is)
+ * @o:		what to do
+ *
+ * Configures the address (its lifetimes are the lease, so the kernel
+ * drops it if the client dies) and a default route via the router (proto
+ * dhcp), renews and rebinds, and on SIGTERM or SIGINT releases the lease
+ * and removes both. The two signals are blocked while it runs.
+ *
+ * Return: 0 after a signal (or the first lease, with @o->once), or -errno.
+ */
+int nsnet_dhcp_client(struct nsnet_ctx *ctx, const char *ns,
+		      const struct nsnet_dhcpc_opts *o);
+
 #ifdef __cplusplus
 }
 #endif

@@ -84,6 +84,10 @@ int cli_graph(struct cli *c, int argc, char **argv);
 int cli_check(struct cli *c, int argc, char **argv);
 int cli_doctor(struct cli *c, int argc, char **argv);
 
+/* cmd_dhcp.c: `nsnet [-n NS] dhcp IFACE ...` (a verb of its own, -n applies) */
+extern const char cli_dhcp_usage[], cli_dhcp_summary[];
+int cli_dhcp(struct cli *c, int argc, char **argv);
+
 /* args.c: errors and argument helpers */
 int cli_usage(struct cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -94,6 +94,17 @@ static void help_labs(FILE *f)
 }
 
 /**
+ * help_dhcp() - print the DHCP client's usage
+ * @f:		stream
+ */
+static void help_dhcp(FILE *f)
+{
+	fputs("\ndhcp: nsnet's DHCP client, in the foreground (-n NS applies)\n", f);
+	fprintf(f, "  nsnet dhcp %s\n        %s\n", cli_dhcp_usage,
+		cli_dhcp_summary);
+}
+
+/**
  * find_lab_cmd() - the lab verb @name
  * @name:	the word
  *
@@ -135,6 +146,7 @@ void cli_help(struct cli *c, FILE *f, const struct cli_object *only)
 	help_labs(f);
 	for (o = objects; *o; o++)
 		help_object(f, *o);
+	help_dhcp(f);
 	fputs("\nExit status: 0 done, 1 the operation failed, 2 invalid usage or input.\n"
 	      "Every `ip` command of the namespace tutorials works with `ip` replaced\n"
 	      "by `nsnet`. See nsnet(8).\n",
@@ -227,12 +239,18 @@ int cli_main(struct cli *c, int argc, char **argv)
 			help_labs(c->out);
 			return EXIT_OK;
 		}
+		if (i + 1 < argc && !o && !strcmp(argv[i + 1], "dhcp")) {
+			help_dhcp(c->out);
+			return EXIT_OK;
+		}
 		if (i + 1 < argc && !o)
 			return cli_usage(c, "help \"%s\": unknown object",
 					 argv[i + 1]);
 		cli_help(c, c->out, o);
 		return EXIT_OK;
 	}
+	if (!strcmp(argv[i], "dhcp"))
+		return cli_dhcp(c, argc - i - 1, argv + i + 1);
 	lc = find_lab_cmd(argv[i]);
 	if (lc) {
 		if (c->ns)

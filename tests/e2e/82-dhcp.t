@@ -1,0 +1,185 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# nsnet's DHCP client against a real dnsmasq started with the command line
+# dnsmasq_argv() builds: a bridge with the gateway address in the sandbox
+# host, two namespaces on it, a lease each (distinct, in range, with the
+# lease as the address lifetime), a default route proto dhcp, traffic,
+# dnsmasq's lease file naming both nodes, resolv.conf lines, a renewal at
+# a server-sent T1, a release on SIGTERM that leaves nothing, --once, two
+# clients in one namespace, and refused input.
+. "$(dirname "$0")/lib.sh"
+
+UNIT_DIR=${UNIT_DIR:-$(dirname "$NSNET")/tests}
+if ! command -v dnsmasq >/dev/null || [ ! -x "$UNIT_DIR/test_dhcp" ]; then
+	echo "1..0 # SKIP needs dnsmasq (make deps) and $UNIT_DIR/test_dhcp (make test)"
+	exit 0
+fi
+
+GW=10.77.0.1
+LEASE=120
+
+# wait_long SECONDS CMD... - poll CMD until it succeeds, for up to SECONDS
+# (dnsmasq pings an address before offering it: an OFFER takes a moment)
+wait_long() {
+	local i n=$(($1 * 10))
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# addr_of NS DEV - DEV's IPv4 address (no prefix length), from `ip -j`
+addr_of() {
+	ip -n "$1" -4 -j addr show dev "$2" |
+		jpy '[a["local"] for l in d for a in l.get("addr_info", [])]'
+}
+
+# lft_of NS DEV - DEV's IPv4 address's valid lifetime, from `ip -j`
+lft_of() {
+	ip -n "$1" -4 -j addr show dev "$2" |
+		jpy '[a["valid_life_time"] for l in d for a in l.get("addr_info", [])]'
+}
+
+# dhcp_route NS - "default via GW dev DEV proto dhcp" lines, from `ip -j`
+dhcp_route() {
+	ip -n "$1" -4 -j route show |
+		jpy '["%s via %s dev %s proto %s" % (r["dst"], r.get("gateway"), r["dev"], r.get("protocol"))
+		     for r in d if r["dst"] == "default"]'
+}
+
+# in_range ADDR - ADDR is in dnsmasq's range 10.77.0.100-150
+in_range() {
+	[[ $1 =~ ^10\.77\.0\.([0-9]+)$ ]] && ((BASH_REMATCH[1] >= 100 && BASH_REMATCH[1] <= 150))
+}
+
+# leased NAME - dnsmasq's lease file has a lease for hostname NAME
+leased() { awk -v n="$1" '$4 == n { f = 1 } END { exit !f }' "$T/st/leases"; }
+
+# --- the switch, the gateway and two nodes (iproute2: the oracle's side)
+ok ip link add br0 type bridge
+ok ip addr add $GW/24 dev br0
+ok ip link set br0 up
+for n in red blue; do
+	ok ip netns add $n
+	at_exit ip netns del $n
+	ok ip link add $n-eth0 type veth peer name eth0 netns $n
+	ok ip link set $n-eth0 master br0 up
+	ok ip -n $n link set lo up
+done
+
+# --- dnsmasq, from the builder's argv, with its files in a 0700 root dir
+mkdir -m 0700 "$T/st"
+mapfile -t DNSMASQ < <("$UNIT_DIR/test_dhcp" --dnsmasq-argv ifname=br0 listen=$GW \
+	subnet=10.77.0.0/24 start=10.77.0.100 end=10.77.0.150 lease=$LEASE \
+	router=$GW dns=$GW domain=lab renew=3 upstream=127.0.0.1 \
+	pid="$T/st/dnsmasq.pid" leases="$T/st/leases")
+like "${DNSMASQ[*]}" "--conf-file=/dev/null .*--dhcp-range=10.77.0.100,10.77.0.150,255.255.255.0,$LEASE" \
+	"the builder's command line"
+"${DNSMASQ[@]}" 2>"$T/dnsmasq.log" &
+DNSMASQ_PID=$!
+at_exit kill $DNSMASQ_PID
+ok -m "dnsmasq is running (pid file written)" wait_long 10 test -s "$T/st/dnsmasq.pid"
+is "$(stat -c %U "/proc/$DNSMASQ_PID")" "dnsmasq" "dnsmasq dropped root (runs as user dnsmasq)"
+
+# --- a client in each node
+"$NSNET" -n red dhcp eth0 --lease-file "$T/red.lease" --resolv-file "$T/red.resolv" \
+	2>"$T/red.err" &
+RED=$!
+at_exit kill $RED
+: >"$T/blue.resolv"
+BLUE_INODE=$(stat -c %i "$T/blue.resolv")
+"$NSNET" -n blue dhcp eth0 --lease-file "$T/blue.lease" --resolv-file "$T/blue.resolv" \
+	2>"$T/blue.err" &
+BLUE=$!
+at_exit kill $BLUE
+ok -m "red's client writes its lease file" wait_long 20 test -s "$T/red.lease"
+ok -m "blue's client writes its lease file" wait_long 20 test -s "$T/blue.lease"
+ok -m "red's client runs in red" in_other_netns $RED
+
+red_ip=$(addr_of red eth0)
+blue_ip=$(addr_of blue eth0)
+ok -m "red got an address in the range ($red_ip)" in_range "$red_ip"
+ok -m "blue got an address in the range ($blue_ip)" in_range "$blue_ip"
+isnt "$red_ip" "$blue_ip" "the two addresses differ"
+is "$(ip -n red -4 -j addr show dev eth0 | jpy '[a["prefixlen"] for l in d for a in l["addr_info"]]')" \
+	"24" "the prefix length comes from the netmask"
+lft=$(lft_of red eth0)
+ok -m "the valid lifetime is finite and at most the lease ($lft)" \
+	test "$lft" -gt 0 -a "$lft" -le $LEASE
+is "$(dhcp_route red)" "default via $GW dev eth0 proto dhcp" "red: default route via the gateway, proto dhcp"
+is "$(dhcp_route blue)" "default via $GW dev eth0 proto dhcp" "blue: default route via the gateway, proto dhcp"
+ok can_ping red "$blue_ip"
+ok can_ping red $GW
+ok can_ping blue "$red_ip"
+
+ok -m "dnsmasq's lease file names red" leased red
+ok -m "dnsmasq's lease file names blue" leased blue
+is "$(awk '$4 == "red" { print $3 }' "$T/st/leases")" "$red_ip" "dnsmasq leased red the address red has"
+
+is "$(jpy '[d["ifname"], d["address"], str(d["prefixlen"]), d["router"], d["server"], d["domain"]] + d["dns"]' \
+	<"$T/red.lease" | tr '\n' ' ')" "eth0 $red_ip 24 $GW $GW lab $GW " "the lease file's JSON"
+is "$(jpy 'str(d["expires"] - d["obtained"] == d["lease_time"] == '$LEASE')' <"$T/red.lease")" "True" \
+	"the lease file's times"
+is "$(cat "$T/red.resolv")" $'# nsnet: from DHCP\nnameserver '$GW$'\nsearch lab' "red's resolv file"
+is "$(stat -c %i "$T/blue.resolv")" "$BLUE_INODE" "blue's resolv file was rewritten in place (same inode)"
+like "$(cat "$T/blue.resolv")" "nameserver $GW" "blue's resolv file has the nameserver"
+
+# --- the server's T1 (3 s) is honoured: a renewal, and a fresh lifetime
+red_mac=$(ip -n red -j link show dev eth0 | jpy 'd[0]["address"]')
+discovers() { grep -c "DHCPDISCOVER(br0) $red_mac" "$T/dnsmasq.log"; }
+renewed() { test "$(grep -c "DHCPACK(br0) $red_ip $red_mac red" "$T/dnsmasq.log")" -ge 2; }
+n_discover=$(discovers)
+ok -m "red renews at T1 (a second DHCPACK in dnsmasq's log)" wait_long 15 renewed
+lft=$(lft_of red eth0)
+ok -m "the renewal refreshed the lifetime ($lft s left of $LEASE)" test "$lft" -ge $((LEASE - 4))
+is "$(addr_of red eth0)" "$red_ip" "the address stays the same over renewal"
+is "$(discovers)" "$n_discover" "  ... renewed with a REQUEST, not a new DISCOVER"
+
+# --- two clients in one namespace, one per interface
+ok ip link add blue-eth1 type veth peer name eth1 netns blue
+ok ip link set blue-eth1 master br0 up
+ok nsnet -n blue dhcp eth1 --once --timeout 20 --hostname blue2
+blue2_ip=$(addr_of blue eth1)
+ok -m "blue's second interface got its own address ($blue2_ip)" in_range "$blue2_ip"
+isnt "$blue2_ip" "$blue_ip" "  ... other than eth0's"
+is "$(addr_of blue eth0)" "$blue_ip" "  ... and eth0's client kept its address"
+
+# --- SIGTERM: release, and nothing left
+ok kill -TERM $RED
+wait $RED
+is "$?" 0 "red's client exits 0 on SIGTERM"
+is "$(cat "$T/red.err")" "" "  ... and prints nothing"
+is "$(addr_of red eth0)" "" "red's address is gone"
+is "$(dhcp_route red)" "" "red's default route is gone"
+nok -m "red's lease file is gone" test -e "$T/red.lease"
+ok -m "dnsmasq released red's lease (gone from its lease file)" wait_long 5 bash -c "! grep -q ' red ' '$T/st/leases'"
+grep -q "DHCPRELEASE(br0) $red_ip" "$T/dnsmasq.log"
+is "$?" 0 "dnsmasq logged the DHCPRELEASE"
+ok -m "blue kept its lease" leased blue
+
+# --- --once: exit 0 once configured, the address stays
+ok nsnet -n red dhcp eth0 --once --timeout 20
+ok -m "--once left an address in the range" in_range "$(addr_of red eth0)"
+is "$(dhcp_route red)" "default via $GW dev eth0 proto dhcp" "  ... and the default route"
+
+# --- no server: --once times out with one error line, exit 1, nothing left
+ok ip link add lone type veth peer name eth9 netns red
+fails_with 1 'dhcp eth9: no lease' nsnet -n red dhcp eth9 --once --timeout 2
+is "$(addr_of red eth9)" "" "no address was left on eth9"
+ok ip link del lone
+
+# --- refused input
+fails_with 2 'dhcp nosuch0: no such interface' nsnet -n red dhcp nosuch0
+fails_with 2 'netns nosuchns' nsnet -n nosuchns dhcp eth0
+fails_with 2 'timeout' nsnet -n red dhcp eth0 --once --timeout soon
+fails_with 2 'missing interface' nsnet -n red dhcp
+fails_with 2 'interface' nsnet -n red dhcp ../x
+
+ok kill -TERM $BLUE
+wait $BLUE
+is "$?" 0 "blue's client exits 0 on SIGTERM"
+is "$(addr_of blue eth0)" "" "blue's eth0 address is gone"
+
+done_testing
