@@ -170,12 +170,21 @@ fails_with 1 'dhcp eth9: no lease' nsnet -n red dhcp eth9 --once --timeout 2
 is "$(addr_of red eth9)" "" "no address was left on eth9"
 ok ip link del lone
 
+# --- a failure halfway (the lease file cannot be written) leaves nothing
+ok ip -n red addr flush dev eth0
+fails_with 1 'lease file' nsnet -n red dhcp eth0 --once --timeout 20 --lease-file "$T/nodir/lease"
+is "$(addr_of red eth0)" "" "no address was left on eth0"
+is "$(dhcp_route red)" "" "no route was left"
+
 # --- refused input
 fails_with 2 'dhcp nosuch0: no such interface' nsnet -n red dhcp nosuch0
 fails_with 2 'netns nosuchns' nsnet -n nosuchns dhcp eth0
 fails_with 2 'timeout' nsnet -n red dhcp eth0 --once --timeout soon
 fails_with 2 'missing interface' nsnet -n red dhcp
 fails_with 2 'interface' nsnet -n red dhcp ../x
+
+like "$(nsnet help dhcp)" "dhcp IFACE .*--once.*--lease-file F.*--resolv-file F" "nsnet help dhcp"
+like "$(nsnet --help)" "nsnet dhcp IFACE" "nsnet --help lists dhcp"
 
 ok kill -TERM $BLUE
 wait $BLUE
