@@ -118,6 +118,25 @@ ok -m "dnsmasq's lease file names red" leased red
 ok -m "dnsmasq's lease file names blue" leased blue
 is "$(awk '$4 == "red" { print $3 }' "$T/st/leases")" "$red_ip" "dnsmasq leased red the address red has"
 
+# dns_a NS NAME - the IPv4 address dnsmasq (at the gateway) gives for NAME,
+# asked from inside NS with a plain DNS query
+dns_a() {
+	ip netns exec "$1" "$PYTHON" - "$2" "$GW" <<-'PY'
+	import socket, struct, sys
+	name, server = sys.argv[1], sys.argv[2]
+	q = struct.pack(">HHHHHH", 0x4e53, 0x0100, 1, 0, 0, 0)
+	q += b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0"
+	q += struct.pack(">HH", 1, 1)
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	s.settimeout(2)
+	s.sendto(q, (server, 53))
+	r = s.recv(512)
+	if struct.unpack(">H", r[6:8])[0] and r[-6:-4] == b"\0\x04":
+	    print(socket.inet_ntoa(r[-4:]))
+	PY
+}
+is "$(dns_a blue red.lab)" "$red_ip" "dnsmasq answers red.lab with red's address (the hostname was sent)"
+
 is "$(jpy '[d["ifname"], d["address"], str(d["prefixlen"]), d["router"], d["server"], d["domain"]] + d["dns"]' \
 	<"$T/red.lease" | tr '\n' ' ')" "eth0 $red_ip 24 $GW $GW lab $GW " "the lease file's JSON"
 is "$(jpy 'str(d["expires"] - d["obtained"] == d["lease_time"] == '$LEASE')' <"$T/red.lease")" "True" \
