@@ -339,7 +339,7 @@ static int receive(struct dhcpc *c)
 	if (n < 0)
 		return 0;
 	if (dhcp_decode(buf, (size_t)n, &m) || m.op != 2 || m.xid != c->xid ||
-	    m.hlen != c->mac_len || memcmp(m.chaddr, c->mac, c->mac_len))
+	    m.hlen != c->mac_len || memcmp(m.chaddr, c->mac, c->mac_len) != 0)
 		return 0;
 	switch (c->state) {
 	case ST_SELECTING:

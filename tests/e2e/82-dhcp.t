@@ -202,6 +202,26 @@ fails_with 2 'timeout' nsnet -n red dhcp eth0 --once --timeout soon
 fails_with 2 'missing interface' nsnet -n red dhcp
 fails_with 2 'interface' nsnet -n red dhcp ../x
 
+# --- a NAK: the server now hands out another range; blue's renewal is
+# refused, and blue starts over and gets an address in the new range
+ok kill $DNSMASQ_PID
+wait $DNSMASQ_PID 2>/dev/null
+mapfile -t DNSMASQ < <("$UNIT_DIR/test_dhcp" --dnsmasq-argv ifname=br0 listen=$GW \
+	subnet=10.77.0.0/24 start=10.77.0.200 end=10.77.0.250 lease=$LEASE \
+	router=$GW dns=$GW domain=lab renew=3 upstream=127.0.0.1 \
+	pid="$T/st/dnsmasq2.pid" leases="$T/st/leases2")
+"${DNSMASQ[@]}" 2>"$T/dnsmasq2.log" &
+DNSMASQ_PID=$!
+at_exit kill $DNSMASQ_PID
+in_new_range() { [[ $(addr_of blue eth0) =~ ^10\.77\.0\.2[0-5][0-9]$ ]]; }
+ok -m "after a NAK blue has an address in the new range" wait_long 30 in_new_range
+ok -m "  ... the server NAKed blue's renewal" grep -q "DHCPNAK(br0) $blue_ip" "$T/dnsmasq2.log"
+is "$(ip -n blue -4 -j addr show dev eth0 | jpy 'len(d[0]["addr_info"])')" 1 \
+	"  ... and the old address is gone (one address on eth0)"
+ok -m "  ... and the lease file has the new address" \
+	grep -q "\"address\":\"$(addr_of blue eth0)\"" "$T/blue.lease"
+is "$(dhcp_route blue)" "default via $GW dev eth0 proto dhcp" "  ... and the default route is back"
+
 like "$(nsnet help dhcp)" "dhcp IFACE .*--once.*--lease-file F.*--resolv-file F" "nsnet help dhcp"
 like "$(nsnet --help)" "nsnet dhcp IFACE" "nsnet --help lists dhcp"
 
