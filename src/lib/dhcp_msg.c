@@ -155,7 +155,7 @@ int dhcp_encode(const struct dhcp_msg *m, uint8_t *buf, size_t cap)
 	opt_put_addr(&w, DHO_ROUTER, m->router);
 	if (m->n_dns)
 		opt_put(&w, DHO_DNS, m->dns,
-			4 * (m->n_dns > DHCP_MAX_DNS ? DHCP_MAX_DNS : m->n_dns));
+			(size_t)4 * (m->n_dns > DHCP_MAX_DNS ? DHCP_MAX_DNS : m->n_dns));
 	if (m->domain[0])
 		opt_put(&w, DHO_DOMAIN, m->domain, strlen(m->domain));
 	if (m->hostname[0])
@@ -330,7 +330,7 @@ static int decode_opt(struct dhcp_msg *m, uint8_t code, const uint8_t *v,
 		m->n_dns = (unsigned int)(len / 4);
 		if (m->n_dns > DHCP_MAX_DNS)
 			m->n_dns = DHCP_MAX_DNS;
-		memcpy(m->dns, v, 4 * m->n_dns);
+		memcpy(m->dns, v, (size_t)4 * m->n_dns);
 		break;
 	case DHO_LEASE_TIME:
 	case DHO_T1:
@@ -385,7 +385,7 @@ int dhcp_decode(const uint8_t *buf, size_t len, struct dhcp_msg *m)
 	int err;
 
 	memset(m, 0, sizeof(*m));
-	if (len < DHCP_OPT_OFF || memcmp(buf + DHCP_HDR_LEN, magic_cookie, 4))
+	if (len < DHCP_OPT_OFF || memcmp(buf + DHCP_HDR_LEN, magic_cookie, 4) != 0)
 		return -EBADMSG;
 	if ((buf[0] != 1 && buf[0] != 2) || buf[2] > sizeof(m->chaddr))
 		return -EBADMSG;

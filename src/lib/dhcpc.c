@@ -339,7 +339,7 @@ static int receive(struct dhcpc *c)
 	if (n < 0)
 		return 0;
 	if (dhcp_decode(buf, (size_t)n, &m) || m.op != 2 || m.xid != c->xid ||
-	    m.hlen != c->mac_len || memcmp(m.chaddr, c->mac, c->mac_len))
+	    m.hlen != c->mac_len || memcmp(m.chaddr, c->mac, c->mac_len) != 0)
 		return 0;
 	switch (c->state) {
 	case ST_SELECTING:
@@ -549,13 +549,17 @@ int dhcpc_run(struct nsnet_ctx *ctx, const struct dhcpc_opts *o)
 		err = open_socket(&c);
 	if (!err)
 		err = loop(&c);
-	if (err && c.bound && !o->once) {
-		/* Failing for good: leave nothing configured behind. */
+	if (err && c.bound) {
+		/* Failing halfway (a lease configured, its file not written):
+		 * give the lease back and leave nothing behind, keeping the
+		 * first error as the one reported. */
 		char msg[sizeof(ctx->err)];
+		bool input = ctx->err_input;
 
 		memcpy(msg, ctx->err, sizeof(msg));
-		drop_lease(&c);
+		release(&c);
 		memcpy(ctx->err, msg, sizeof(msg));
+		ctx->err_input = input;
 	}
 out:
 	if (c.udp >= 0)

@@ -274,9 +274,9 @@ static int parse_lease(char *line, struct dnsmasq_lease *l)
 		return -EBADMSG;
 	l->expires = exp;
 	snprintf(l->mac, sizeof(l->mac), "%s", f[1]);
-	if (strcmp(f[3], "*"))
+	if (strcmp(f[3], "*") != 0)
 		snprintf(l->hostname, sizeof(l->hostname), "%s", f[3]);
-	if (strcmp(f[4], "*"))
+	if (strcmp(f[4], "*") != 0)
 		snprintf(l->client_id, sizeof(l->client_id), "%s", f[4]);
 	return 0;
 }

@@ -118,6 +118,25 @@ ok -m "dnsmasq's lease file names red" leased red
 ok -m "dnsmasq's lease file names blue" leased blue
 is "$(awk '$4 == "red" { print $3 }' "$T/st/leases")" "$red_ip" "dnsmasq leased red the address red has"
 
+# dns_a NS NAME - the IPv4 address dnsmasq (at the gateway) gives for NAME,
+# asked from inside NS with a plain DNS query
+dns_a() {
+	ip netns exec "$1" "$PYTHON" - "$2" "$GW" <<-'PY'
+	import socket, struct, sys
+	name, server = sys.argv[1], sys.argv[2]
+	q = struct.pack(">HHHHHH", 0x4e53, 0x0100, 1, 0, 0, 0)
+	q += b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0"
+	q += struct.pack(">HH", 1, 1)
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	s.settimeout(2)
+	s.sendto(q, (server, 53))
+	r = s.recv(512)
+	if struct.unpack(">H", r[6:8])[0] and r[-6:-4] == b"\0\x04":
+	    print(socket.inet_ntoa(r[-4:]))
+	PY
+}
+is "$(dns_a blue red.lab)" "$red_ip" "dnsmasq answers red.lab with red's address (the hostname was sent)"
+
 is "$(jpy '[d["ifname"], d["address"], str(d["prefixlen"]), d["router"], d["server"], d["domain"]] + d["dns"]' \
 	<"$T/red.lease" | tr '\n' ' ')" "eth0 $red_ip 24 $GW $GW lab $GW " "the lease file's JSON"
 is "$(jpy 'str(d["expires"] - d["obtained"] == d["lease_time"] == '$LEASE')' <"$T/red.lease")" "True" \
@@ -127,14 +146,15 @@ is "$(stat -c %i "$T/blue.resolv")" "$BLUE_INODE" "blue's resolv file was rewrit
 like "$(cat "$T/blue.resolv")" "nameserver $GW" "blue's resolv file has the nameserver"
 
 # --- the server's T1 (3 s) is honoured: a renewal, and a fresh lifetime
-acks() { grep -c "DHCPACK(br0) $red_ip " "$T/dnsmasq.log"; }
-ok -m "red renews at T1 (a second DHCPACK in dnsmasq's log)" wait_long 15 test "$(acks)" -ge 2
-lft=$(lft_of red eth0)
-ok -m "the renewal refreshed the lifetime ($lft s left of $LEASE)" test "$lft" -ge $((LEASE - 3))
-is "$(addr_of red eth0)" "$red_ip" "the address stays the same over renewal"
 red_mac=$(ip -n red -j link show dev eth0 | jpy 'd[0]["address"]')
-is "$(grep -c "DHCPDISCOVER(br0) $red_mac" "$T/dnsmasq.log")" 1 \
-	"  ... renewed with a REQUEST, not a new DISCOVER"
+discovers() { grep -c "DHCPDISCOVER(br0) $red_mac" "$T/dnsmasq.log"; }
+renewed() { test "$(grep -c "DHCPACK(br0) $red_ip $red_mac red" "$T/dnsmasq.log")" -ge 2; }
+n_discover=$(discovers)
+ok -m "red renews at T1 (a second DHCPACK in dnsmasq's log)" wait_long 15 renewed
+lft=$(lft_of red eth0)
+ok -m "the renewal refreshed the lifetime ($lft s left of $LEASE)" test "$lft" -ge $((LEASE - 4))
+is "$(addr_of red eth0)" "$red_ip" "the address stays the same over renewal"
+is "$(discovers)" "$n_discover" "  ... renewed with a REQUEST, not a new DISCOVER"
 
 # --- two clients in one namespace, one per interface
 ok ip link add blue-eth1 type veth peer name eth1 netns blue
@@ -169,12 +189,41 @@ fails_with 1 'dhcp eth9: no lease' nsnet -n red dhcp eth9 --once --timeout 2
 is "$(addr_of red eth9)" "" "no address was left on eth9"
 ok ip link del lone
 
+# --- a failure halfway (the lease file cannot be written) leaves nothing
+ok ip -n red addr flush dev eth0
+fails_with 1 'lease file' nsnet -n red dhcp eth0 --once --timeout 20 --lease-file "$T/nodir/lease"
+is "$(addr_of red eth0)" "" "no address was left on eth0"
+is "$(dhcp_route red)" "" "no route was left"
+
 # --- refused input
 fails_with 2 'dhcp nosuch0: no such interface' nsnet -n red dhcp nosuch0
 fails_with 2 'netns nosuchns' nsnet -n nosuchns dhcp eth0
 fails_with 2 'timeout' nsnet -n red dhcp eth0 --once --timeout soon
 fails_with 2 'missing interface' nsnet -n red dhcp
 fails_with 2 'interface' nsnet -n red dhcp ../x
+
+# --- a NAK: the server now hands out another range; blue's renewal is
+# refused, and blue starts over and gets an address in the new range
+ok kill $DNSMASQ_PID
+wait $DNSMASQ_PID 2>/dev/null
+mapfile -t DNSMASQ < <("$UNIT_DIR/test_dhcp" --dnsmasq-argv ifname=br0 listen=$GW \
+	subnet=10.77.0.0/24 start=10.77.0.200 end=10.77.0.250 lease=$LEASE \
+	router=$GW dns=$GW domain=lab renew=3 upstream=127.0.0.1 \
+	pid="$T/st/dnsmasq2.pid" leases="$T/st/leases2")
+"${DNSMASQ[@]}" 2>"$T/dnsmasq2.log" &
+DNSMASQ_PID=$!
+at_exit kill $DNSMASQ_PID
+in_new_range() { [[ $(addr_of blue eth0) =~ ^10\.77\.0\.2[0-5][0-9]$ ]]; }
+ok -m "after a NAK blue has an address in the new range" wait_long 30 in_new_range
+ok -m "  ... the server NAKed blue's renewal" grep -q "DHCPNAK(br0) $blue_ip" "$T/dnsmasq2.log"
+is "$(ip -n blue -4 -j addr show dev eth0 | jpy 'len(d[0]["addr_info"])')" 1 \
+	"  ... and the old address is gone (one address on eth0)"
+ok -m "  ... and the lease file has the new address" \
+	grep -q "\"address\":\"$(addr_of blue eth0)\"" "$T/blue.lease"
+is "$(dhcp_route blue)" "default via $GW dev eth0 proto dhcp" "  ... and the default route is back"
+
+like "$(nsnet help dhcp)" "dhcp IFACE .*--once.*--lease-file F.*--resolv-file F" "nsnet help dhcp"
+like "$(nsnet --help)" "nsnet dhcp IFACE" "nsnet --help lists dhcp"
 
 ok kill -TERM $BLUE
 wait $BLUE
