@@ -194,8 +194,15 @@ int dnsmasq_argv(const struct dnsmasq_conf *c, char ***argv_out)
 	add(&v, "--dhcp-leasefile=%s", c->lease_path);
 	add(&v, "--log-facility=-");
 	add(&v, "--dhcp-authoritative");
-	add(&v, "--dhcp-range=%s,%s,%s,%u", v4(c->range_start, a),
-	    v4(c->range_end, b), v4(&mask, m), c->lease_secs);
+	/* The lab hands out every static address outside the range itself:
+	 * probing each offer with a ping would only delay it by seconds. */
+	add(&v, "--no-ping");
+	if (c->lease_secs == 0xffffffffu)
+		add(&v, "--dhcp-range=%s,%s,%s,infinite", v4(c->range_start, a),
+		    v4(c->range_end, b), v4(&mask, m));
+	else
+		add(&v, "--dhcp-range=%s,%s,%s,%u", v4(c->range_start, a),
+		    v4(c->range_end, b), v4(&mask, m), c->lease_secs);
 	if (c->router)
 		add(&v, "--dhcp-option=option:router,%s", v4(c->router, a));
 	else

@@ -14,8 +14,10 @@ ok -m "no $S in a fresh sandbox" test ! -e "$S"
 is "$(nsnet -j labs 2>&1)" "[]" "nsnet -j labs with no $S: []"
 ok nsnet up "$F"
 is "$(stat -c '%F %a %u %g' "$S")" "directory 700 0 0" "up created $S: a directory, 0700, root:root"
-is "$(find "$S" -mindepth 1 \( ! -user 0 -o -perm /077 \) -printf '%P %m %u\n')" "" \
+# but the lab's hosts file: the nodes' /etc/hosts, read by any user there
+is "$(find "$S" -mindepth 1 \( ! -user 0 -o -perm /077 \) ! -path "$S/*.d/hosts" -printf '%P %m %u\n')" "" \
 	"  ... every file in it is root's, not readable by others"
+is "$(stat -c '%a %u' "$S/cable.d/hosts")" "644 0" "  ... but the hosts file the nodes see, root's 0644"
 ok -m "  ... with the state of cable" test -f "$S/cable.json"
 ok nsnet down cable
 no_residue "down: nothing left"

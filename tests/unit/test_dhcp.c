@@ -218,7 +218,7 @@ static void test_dnsmasq_argv(void)
 		"--user=dnsmasq --group=nogroup "
 		"--pid-file=/run/nsnet/house.dnsmasq.pid "
 		"--dhcp-leasefile=/run/nsnet/house.leases --log-facility=- "
-		"--dhcp-authoritative "
+		"--dhcp-authoritative --no-ping "
 		"--dhcp-range=192.168.15.100,192.168.15.150,255.255.255.0,3600 "
 		"--dhcp-option=option:router,192.168.15.5 "
 		"--dhcp-option=option:dns-server,192.168.15.5 "
