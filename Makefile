@@ -35,7 +35,9 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 # Debian packages: build, runtime, tests. `make deps` installs the missing ones.
 DEPS_BUILD := gcc make pkg-config libmnl-dev libjansson-dev libnftables-dev libyaml-dev
 DEPS_TEST  := iproute2 iputils-ping curl socat perl util-linux python3 procps nftables graphviz
-DEPS       := $(DEPS_BUILD) $(DEPS_TEST)
+# Run time, for `type: ovs` networks (also used by the tests).
+DEPS_RUN   := openvswitch-switch
+DEPS       := $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_RUN)
 
 .PHONY: FORCE all deps check test asan demo tidy cppcheck install uninstall clean bench
 

@@ -185,7 +185,8 @@ static int add_veth(struct applier *ap, const struct op *op)
 	struct nl_req r = { 0 };
 	int err;
 
-	host.master = index_of(ap, "", op->master);
+	/* Without a master: an OVS port, added through OVSDB next. */
+	host.master = *op->master ? index_of(ap, "", op->master) : 0;
 	if (host.master < 0)
 		return host.master;
 	node.nsfd = ns_open(ap->ctx, op->ns);
@@ -321,6 +322,70 @@ static int add_bridge(struct applier *ap, const struct op *op)
 }
 
 /**
+ * ovs_failed() - keep the context's message as the failing step's reason
+ * @ap:		applier
+ * @err:	result
+ *
+ * Return: @err.
+ */
+static int ovs_failed(struct applier *ap, int err)
+{
+	if (err)
+		snprintf(ap->extack, sizeof(ap->extack), "%s",
+			 nsnet_errmsg(ap->ctx));
+	return err;
+}
+
+/**
+ * add_ovs_bridge() - an OVS network's bridge, tagged, its port set up
+ * @ap:		applier
+ * @op:		OP_OVS_ADD_BRIDGE
+ *
+ * OVSDB writes the tag with the bridge, so no journal entry is needed:
+ * `down` finds the bridge by it whatever happens next. The internal port
+ * exists once ovs-vsctl returns (it waits for ovs-vswitchd); it gets the
+ * lab's tag and goes up like a Linux bridge.
+ *
+ * Return: 0, or -errno.
+ */
+static int add_ovs_bridge(struct applier *ap, const struct op *op)
+{
+	struct nl_req r = { 0 };
+	uint8_t mac[6];
+	int err;
+
+	bridge_mac(ap->lab, op->name, mac);
+	err = ovs_add_bridge(ap->ctx, ap->lab, op->name, mac);
+	/* A timeout may still have committed the bridge: undo it too. */
+	if (err && err != -ETIMEDOUT)
+		return ovs_failed(ap, err);
+	if (remember(ap, OP_OVS_DEL_BRIDGE, "", op->name, NULL))
+		return -ENOMEM;
+	if (err)
+		return ovs_failed(ap, err);
+	setup_link(ap, &r, op->name, op->v6);
+	return send_one(ap, "", &r);
+}
+
+/**
+ * add_ovs_port() - a node's host end on its OVS bridge
+ * @ap:		applier
+ * @op:		OP_OVS_ADD_PORT (name: host link, master: bridge)
+ *
+ * Return: 0, or -errno.
+ */
+static int add_ovs_port(struct applier *ap, const struct op *op)
+{
+	int err = ovs_add_port(ap->ctx, ap->lab, op->master, op->name);
+
+	if (err && err != -ETIMEDOUT)
+		return ovs_failed(ap, err);
+	if (remember(ap, OP_OVS_DEL_PORT, "", op->name, NULL))
+		return -ENOMEM;
+	return ovs_failed(ap, err);
+}
+
+/**
  * addr_or_route() - add or delete an address or a route
  * @ap:		applier
  * @op:		OP_ADD_ADDR, OP_DEL_ADDR, OP_ADD_ROUTE or OP_DEL_ROUTE
@@ -445,6 +510,14 @@ static int run_op(struct applier *ap, const struct op *op)
 		return err;
 	case OP_SYSCTL:
 		return 0;	/* done once the run succeeded, under the lock */
+	case OP_OVS_ADD_BRIDGE:
+		return add_ovs_bridge(ap, op);
+	case OP_OVS_ADD_PORT:
+		return add_ovs_port(ap, op);
+	case OP_OVS_DEL_BRIDGE:
+		return ovs_failed(ap, ovs_del_bridge(ap->ctx, op->name));
+	case OP_OVS_DEL_PORT:
+		return ovs_failed(ap, ovs_del_port(ap->ctx, op->name));
 	case OP_FW_DELETE:
 		err = fw_delete(ap->ctx, ap->lab);
 		if (err)

@@ -30,10 +30,17 @@ struct lab_pos {
 	unsigned int col;
 };
 
+/** enum lab_net_type - what a network's switch is (`type:`) */
+enum lab_net_type {
+	LAB_NET_BRIDGE,		/* a Linux bridge (the default) */
+	LAB_NET_OVS,		/* an Open vSwitch bridge */
+};
+
 /**
  * struct lab_network - a switch (`networks:` entry)
  * @name:	bridge name, used as written on the host
  * @pos:	position of the key
+ * @type:	Linux bridge or Open vSwitch
  * @subnet:	the network's prefix, valid if @has_subnet
  * @has_subnet:	whether `subnet:` was given
  * @subnet_pos:	its position
@@ -57,6 +64,7 @@ struct lab_network {
 	bool nat;
 	char nat_out[NSNET_IFNAMSIZ];
 	struct lab_pos nat_pos;
+	enum lab_net_type type;
 };
 
 /**
