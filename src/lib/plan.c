@@ -982,6 +982,10 @@ static int plan_port(struct planner *pl, const struct want_if *w,
 		return 0;
 	}
 	br = obs_link(host, w->bridge);
+	/* The lab's OVS bridge of that name is being replaced by a Linux
+	 * bridge: its ports must join the new one. */
+	if (br && obs_ovs_internal(pl->o, w->bridge))
+		br = NULL;
 	if (!br || h->master != br->ifindex) {
 		op = plan_add(pl->p, OP_SET_MASTER, "", w->host);
 		if (!op)
@@ -1275,7 +1279,8 @@ static int plan_creations(struct planner *pl)
 			   !plan_setup(pl, "", net->name, net_v6(net))) {
 			return -ENOMEM;
 		}
-		if (!net->has_gateway || has_addr(host, net->name, &net->gateway))
+		if (!net->has_gateway ||
+		    (!is_ovs && has_addr(host, net->name, &net->gateway)))
 			continue;
 		op = plan_add(pl->p, OP_ADD_ADDR, "", net->name);
 		if (!op)

@@ -115,6 +115,11 @@ is "$(nsnet -j link show master $BR | jpy 'sorted(l["ifname"] for l in d)')" \
 ok nsnet graph ovs -o "$T/g.dot"
 like "$(cat "$T/g.dot")" "$BR" "graph: the OVS switch is drawn"
 
+# --- check and doctor see a healthy lab
+ok nsnet check ovs
+nsnet doctor ovs >"$T/doctor" 2>&1
+is "$?" 0 "doctor ovs: nothing wrong" || diag "$(cat "$T/doctor")"
+
 # --- re-up: nothing changes
 snap() {
 	ip -j link show | jpy 'sorted("%s %s" % (l["ifname"], l["ifindex"]) for l in d)'
@@ -131,6 +136,22 @@ ok vsctl del-port ovs-central
 like "$(nsnet plan "$F")" "[+] ovs port ovs-central on $BR" "plan: puts the missing port back"
 ok nsnet up "$F"
 ok -m "central reaches east again" can_ping central 10.10.0.1
+
+# --- the switch changes type: ovs -> Linux bridge -> ovs, converging each time
+sed 's/type: ovs/type: bridge/' "$F" >"$T/linux.yaml"
+ok nsnet up "$T/linux.yaml"
+is "$(vsctl list-br)" "other" "type bridge: the OVS bridge is gone"
+is "$(ip -j -d link show dev $BR | jpy 'd[0]["linkinfo"]["info_kind"]')" "bridge" "  ... a Linux bridge took its place"
+is "$(ip -j link show master $BR | jpy 'sorted(l["ifname"] for l in d)')" \
+	"$(printf '%s\n' ovs-central ovs-east ovs-west)" "  ... with the three ports"
+ok -m "  ... east pings central" can_ping east 10.10.0.3
+ok -m "  ... the host pings west" can_ping - 10.10.0.2
+ok nsnet up "$F"
+is "$(vsctl list-ports $BR)" "$(printf '%s\n' ovs-central ovs-east ovs-west)" "back to ovs: the three ports"
+is "$(ip -j -d link show dev $BR | jpy 'd[0]["linkinfo"]["info_kind"]')" "tun" "  ... the bridge is OVS's internal port again"
+ok -m "  ... east pings central" can_ping east 10.10.0.3
+ok -m "  ... the host pings west" can_ping - 10.10.0.2
+is "$(nsnet plan "$F" 2>&1)" "no changes" "  ... and plan: no changes"
 
 # --- rollback at every operation of a fresh up
 ok nsnet down ovs
