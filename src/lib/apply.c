@@ -368,21 +368,57 @@ static int add_ovs_bridge(struct applier *ap, const struct op *op)
 }
 
 /**
- * add_ovs_port() - a node's host end on its OVS bridge
+ * add_ovs_ports() - nodes' host ends on their OVS bridges, in one go
  * @ap:		applier
- * @op:		OP_OVS_ADD_PORT (name: host link, master: bridge)
+ * @ops:	@n consecutive OP_OVS_ADD_PORT (name: host link, master:
+ *		bridge)
+ * @n:		count
+ *
+ * One OVSDB transaction: all are added or none (a timeout may still
+ * have committed them, so they are undone then too).
  *
  * Return: 0, or -errno.
  */
-static int add_ovs_port(struct applier *ap, const struct op *op)
+static int add_ovs_ports(struct applier *ap, const struct op *ops, size_t n)
 {
-	int err = ovs_add_port(ap->ctx, ap->lab, op->master, op->name);
+	const char **br = calloc(n, sizeof(*br)), **port = calloc(n, sizeof(*port));
+	size_t i;
+	int err = -ENOMEM;
 
+	if (br && port) {
+		for (i = 0; i < n; i++) {
+			br[i] = ops[i].master;
+			port[i] = ops[i].name;
+		}
+		err = ovs_add_ports(ap->ctx, ap->lab, br, port, n);
+	}
+	free(br);
+	free(port);
 	if (err && err != -ETIMEDOUT)
 		return ovs_failed(ap, err);
-	if (remember(ap, OP_OVS_DEL_PORT, "", op->name, NULL))
-		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		if (remember(ap, OP_OVS_DEL_PORT, "", ops[i].name, NULL))
+			return -ENOMEM;
 	return ovs_failed(ap, err);
+}
+
+/**
+ * ovs_port_run() - how many OP_OVS_ADD_PORT start at op @i
+ * @p:		the plan
+ * @i:		index of the first
+ * @fail_at:	the test hook's operation (1-based, 0: none), which must
+ *		stay outside the run so that it fails on its own
+ *
+ * Return: at least 1.
+ */
+static size_t ovs_port_run(const struct plan *p, size_t i, unsigned int fail_at)
+{
+	size_t n = 1;
+
+	while (i + n < p->n && p->ops[i + n].type == OP_OVS_ADD_PORT &&
+	       !(fail_at && i + n + 1 == fail_at))
+		n++;
+	return n;
 }
 
 /**
@@ -513,7 +549,7 @@ static int run_op(struct applier *ap, const struct op *op)
 	case OP_OVS_ADD_BRIDGE:
 		return add_ovs_bridge(ap, op);
 	case OP_OVS_ADD_PORT:
-		return add_ovs_port(ap, op);
+		return add_ovs_ports(ap, op, 1);
 	case OP_OVS_DEL_BRIDGE:
 		return ovs_failed(ap, ovs_del_bridge(ap->ctx, op->name));
 	case OP_OVS_DEL_PORT:
@@ -612,6 +648,12 @@ int apply(struct nsnet_ctx *ctx, const char *lab, struct plan *p, int journal,
 			err = -EIO;
 			snprintf(ap.extack, sizeof(ap.extack),
 				 "failure injected by NSNET_FAIL_AT=%u", fail_at);
+		} else if (p->ops[i].type == OP_OVS_ADD_PORT) {
+			size_t n = ovs_port_run(p, i, fail_at);
+
+			err = add_ovs_ports(&ap, &p->ops[i], n);
+			if (!err)
+				i += n - 1;
 		} else {
 			err = run_op(&ap, &p->ops[i]);
 		}

@@ -203,22 +203,28 @@ static int vsctl(struct nsnet_ctx *ctx, const char *what, bool wait,
 		 const char *const *args, char **out)
 {
 	char sock[160], db[200], why[512], err[200];
-	const char *argv[40];
+	const char **argv;
 	size_t n = 0, i;
 	int ret;
 
 	if (!usable(why, sizeof(why)))
 		return nsnet_fail(ctx, -ENOENT, "%s: %s", what, why);
+	for (i = 0; args[i]; i++)
+		;
+	argv = malloc((i + 5) * sizeof(*argv));
+	if (!argv)
+		return nsnet_fail(ctx, -ENOMEM, "%s", what);
 	snprintf(db, sizeof(db), "--db=unix:%s", db_sock(sock, sizeof(sock)));
 	argv[n++] = "ovs-vsctl";
 	argv[n++] = db;
 	argv[n++] = "--timeout=" OVS_TIMEOUT;
 	if (!wait)
 		argv[n++] = "--no-wait";
-	for (i = 0; args[i] && n < sizeof(argv) / sizeof(*argv) - 1; i++)
+	for (i = 0; args[i]; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
 	ret = spawn(vsctl_path(), (char *const *)argv, out, err, sizeof(err));
+	free(argv);
 	if (ret == -ETIMEDOUT)
 		return nsnet_fail(ctx, ret,
 				  "%s: ovs-vswitchd did not answer within " OVS_TIMEOUT " s; is it running? %s",
@@ -530,31 +536,65 @@ int ovs_add_bridge(struct nsnet_ctx *ctx, const char *lab, const char *bridge,
 	return vsctl(ctx, what, true, args, NULL);
 }
 
+/* Arguments of one port's commands in ovs_add_ports(), "--" before included. */
+#define PORT_ARGS 13
+
 /**
- * ovs_add_port() - put a lab's host link on a bridge, tagged
+ * ovs_add_ports() - put a lab's host links on bridges, tagged, at once
  * @ctx:	context
  * @lab:	lab name
- * @bridge:	bridge name
- * @port:	the host link (a veth's host end)
+ * @bridges:	bridge of each port
+ * @ports:	the host links (veths' host ends)
+ * @n:		count
  *
- * Any earlier port of that name is removed in the same transaction: it
- * may sit on another bridge, or name a link that was re-created, which
- * ovs-vswitchd would not pick up again by itself.
+ * One transaction for all: ovs-vswitchd is waited for once, not once per
+ * node, and either every port is added or none is. Any earlier port of a
+ * name is removed in the same transaction: it may sit on another bridge,
+ * or name a link that was re-created, which ovs-vswitchd would not pick
+ * up again by itself.
  *
  * Return: 0, or -errno recorded in @ctx.
  */
-int ovs_add_port(struct nsnet_ctx *ctx, const char *lab, const char *bridge,
-		 const char *port)
+int ovs_add_ports(struct nsnet_ctx *ctx, const char *lab,
+		  const char *const *bridges, const char *const *ports, size_t n)
 {
+	const char **args;
 	char what[64], ids[128];
-	const char *args[] = {
-		"--if-exists", "del-port", port, "--", "add-port", bridge, port,
-		"--", "set", "Port", port, ids, NULL,
-	};
+	size_t i, k = 0;
+	int ret;
 
-	snprintf(what, sizeof(what), "ovs port %s on %s", port, bridge);
+	if (!n)
+		return 0;
+	args = calloc(n * PORT_ARGS + 1, sizeof(*args));
+	if (!args)
+		return nsnet_fail(ctx, -ENOMEM, "ovs ports");
 	snprintf(ids, sizeof(ids), "external_ids:%s=\"%s\"", OVS_LAB_KEY, lab);
-	return vsctl(ctx, what, true, args, NULL);
+	for (i = 0; i < n; i++) {
+		if (i)
+			args[k++] = "--";
+		args[k++] = "--if-exists";
+		args[k++] = "del-port";
+		args[k++] = ports[i];
+		args[k++] = "--";
+		args[k++] = "add-port";
+		args[k++] = bridges[i];
+		args[k++] = ports[i];
+		args[k++] = "--";
+		args[k++] = "set";
+		args[k++] = "Port";
+		args[k++] = ports[i];
+		args[k++] = ids;
+	}
+	args[k] = NULL;
+	if (n == 1)
+		snprintf(what, sizeof(what), "ovs port %s on %s", ports[0],
+			 bridges[0]);
+	else
+		snprintf(what, sizeof(what), "ovs ports %s .. %s (%zu)",
+			 ports[0], ports[n - 1], n);
+	ret = vsctl(ctx, what, true, args, NULL);
+	free(args);
+	return ret;
 }
 
 /**

@@ -71,8 +71,8 @@ void ovs_set_masters(const struct ovs_obs *o, struct nsnet_link *links, int n);
 
 int ovs_add_bridge(struct nsnet_ctx *ctx, const char *lab, const char *bridge,
 		   const uint8_t mac[6]);
-int ovs_add_port(struct nsnet_ctx *ctx, const char *lab, const char *bridge,
-		 const char *port);
+int ovs_add_ports(struct nsnet_ctx *ctx, const char *lab,
+		  const char *const *bridges, const char *const *ports, size_t n);
 int ovs_del_bridge(struct nsnet_ctx *ctx, const char *bridge);
 int ovs_del_port(struct nsnet_ctx *ctx, const char *port);
 

@@ -970,12 +970,10 @@ static int plan_port(struct planner *pl, const struct want_if *w,
 		if (w->net->type != LAB_NET_OVS)
 			snprintf(op->master, sizeof(op->master), "%s", w->bridge);
 		*l = NULL;
-		return w->net->type == LAB_NET_OVS ?
-		       plan_ovs_port(pl, w, true) : 0;
+		return 0;
 	}
+	/* Its OVS port: plan_interfaces(), after every veth. */
 	if (w->net->type == LAB_NET_OVS) {
-		if (plan_ovs_port(pl, w, false))
-			return -ENOMEM;
 		if ((!(h->flags & IFF_UP) || strcmp(h->alias, tag)) &&
 		    !plan_setup(pl, "", w->host, w->v6))
 			return -ENOMEM;
@@ -1094,6 +1092,11 @@ static int plan_interfaces(struct planner *pl)
 		    !plan_setup(pl, w->ns, w->name, w->v6))
 			err = -ENOMEM;
 	}
+	/* OVS ports last and together: apply() adds a run of them in one
+	 * ovs-vsctl transaction, one wait for ovs-vswitchd instead of N. */
+	for (i = 0; !err && i < pl->n_ifs; i++)
+		if (!pl->ifs[i].cable && pl->ifs[i].net->type == LAB_NET_OVS)
+			err = plan_ovs_port(pl, &pl->ifs[i], pl->ifs[i].fresh);
 	return err;
 }
 
@@ -1462,6 +1465,29 @@ static json_t *new_state(struct planner *pl, const char *file)
 }
 
 /**
+ * ovs_needed() - refuse a lab with an OVS network when OVS is not there
+ * @ctx:	context
+ * @lab:	the lab
+ * @o:		observation
+ *
+ * Before anything is planned, so nothing is changed, and with what to
+ * install or start.
+ *
+ * Return: 0, or -ENOENT recorded in @ctx.
+ */
+static int ovs_needed(struct nsnet_ctx *ctx, const struct lab *lab,
+		      const struct observed *o)
+{
+	size_t i;
+
+	for (i = 0; i < lab->n_networks && !o->ovs.present; i++)
+		if (lab->networks[i].type == LAB_NET_OVS)
+			return nsnet_fail(ctx, -ENOENT, "network %s: %s",
+					  lab->networks[i].name, o->ovs.why);
+	return 0;
+}
+
+/**
  * plan_lab() - plan `up` of a lab
  * @ctx:	context
  * @lab:	the checked lab file
@@ -1483,11 +1509,9 @@ int plan_lab(struct nsnet_ctx *ctx, const struct lab *lab, json_t *old_state,
 	int err;
 
 	memset(p, 0, sizeof(*p));
-	for (err = 0; err < (int)lab->n_networks; err++)
-		if (lab->networks[err].type == LAB_NET_OVS && !o->ovs.present)
-			return nsnet_fail(ctx, -ENOENT, "network %s: %s",
-					  lab->networks[err].name, o->ovs.why);
-	err = 0;
+	err = ovs_needed(ctx, lab, o);
+	if (err)
+		return err;
 	pl.old_autos = json_object_get(old_state, "auto");
 	err = collect_ifs(&pl);
 	if (!err) {

@@ -184,6 +184,29 @@ ok nsnet up "$F"
 ok nsnet down ovs
 is "$(vsctl list-br)" "other" "up then down: only the foreign bridge"
 
+# --- 40 nodes: their ports go in as one OVSDB transaction
+{
+	echo "lab: star"
+	echo "networks:"
+	echo "  sw-star: {type: ovs, subnet: 10.20.0.0/24, gateway: 10.20.0.254}"
+	echo "nodes:"
+	for i in $(seq 40); do
+		echo "  s$i: {interfaces: {eth0: {network: sw-star, address: auto}}}"
+	done
+} >"$T/star.yaml"
+start=$(date +%s%N)
+ok nsnet up "$T/star.yaml"
+diag "up of 40 nodes on OVS: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+is "$(vsctl list-ports sw-star | wc -l)" 40 "list-ports sw-star: 40 ports"
+is "$(vsctl --columns=name find Port external_ids:nsnet-lab=star | grep -c name)" 40 \
+	"  ... all tagged as lab star's"
+ok -m "s1 pings s40 (10.20.0.40)" can_ping s1 10.20.0.40
+ok -m "the host pings s20" can_ping - 10.20.0.20
+is "$(nsnet plan "$T/star.yaml" 2>&1)" "no changes" "  ... plan: no changes"
+ok nsnet down star
+is "$(vsctl list-br)" "other" "down star: only the foreign bridge"
+is "$(residue $KEEP)" "" "  ... no namespace, link or state left"
+
 # --- the daemons stop with the test
 ok vsctl del-br other
 ok ip link del other-p
