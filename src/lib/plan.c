@@ -542,7 +542,6 @@ static void check_conflicts(struct planner *pl, json_t *others)
 	}
 	for (i = 0; i < lab->n_networks; i++) {
 		const struct lab_network *net = &lab->networks[i];
-
 		const struct ovs_bridge *ob = ovs_bridge_find(&pl->o->ovs, net->name);
 
 		l = obs_link(host, net->name);
