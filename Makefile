@@ -36,8 +36,9 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 DEPS_BUILD := gcc make pkg-config libmnl-dev libjansson-dev libnftables-dev libyaml-dev
 DEPS_TEST  := iproute2 iputils-ping curl socat perl util-linux python3 procps nftables graphviz
 # dnsmasq-base: the DHCP/DNS server of `dhcp:` networks, without the host-wide
-# service the dnsmasq package would start.
-DEPS_RUN   := dnsmasq-base
+# service the dnsmasq package would start; openvswitch-switch for `type: ovs`
+# networks (also used by the tests).
+DEPS_RUN   := dnsmasq-base openvswitch-switch
 DEPS       := $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
 
 .PHONY: FORCE all deps check test asan demo tidy cppcheck install uninstall clean bench

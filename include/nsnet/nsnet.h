@@ -1006,6 +1006,22 @@ struct nsnet_dhcpc_opts {
 int nsnet_dhcp_client(struct nsnet_ctx *ctx, const char *ns,
 		      const struct nsnet_dhcpc_opts *o);
 
+/* ---- Open vSwitch (ovs.c) ---- */
+/**
+ * nsnet_ovs_masters() - name the OVS bridge as master of its ports
+ * @ctx:	context
+ * @links:	the host's links, from nsnet_link_list(); changed in place
+ * @n:		count
+ *
+ * The kernel reports no master (userspace datapath) or "ovs-system"
+ * (kernel datapath) for an Open vSwitch port; this sets each port's master
+ * to the ifindex of its bridge's internal port, as a Linux bridge's port
+ * shows. OVSDB is asked only when some link looks like an OVS device.
+ *
+ * Return: 0, or -errno.
+ */
+int nsnet_ovs_masters(struct nsnet_ctx *ctx, struct nsnet_link *links, int n);
+
 #ifdef __cplusplus
 }
 #endif

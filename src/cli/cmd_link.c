@@ -224,6 +224,13 @@ int cli_links(struct cli *c, struct linkmap *m)
 		m->links = NULL;
 		return cli_lib_error(c);
 	}
+	/* Open vSwitch ports show their bridge as master, as bridge ports do
+	 * (OVS runs in the host's namespace). */
+	if ((!c->ns || !*c->ns) && nsnet_ovs_masters(c->ctx, m->links, m->n)) {
+		free(m->links);
+		m->links = NULL;
+		return cli_lib_error(c);
+	}
 	return EXIT_OK;
 }
 

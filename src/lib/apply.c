@@ -185,7 +185,8 @@ static int add_veth(struct applier *ap, const struct op *op)
 	struct nl_req r = { 0 };
 	int err;
 
-	host.master = index_of(ap, "", op->master);
+	/* Without a master: an OVS port, added through OVSDB next. */
+	host.master = *op->master ? index_of(ap, "", op->master) : 0;
 	if (host.master < 0)
 		return host.master;
 	node.nsfd = ns_open(ap->ctx, op->ns);
@@ -321,6 +322,106 @@ static int add_bridge(struct applier *ap, const struct op *op)
 }
 
 /**
+ * ovs_failed() - keep the context's message as the failing step's reason
+ * @ap:		applier
+ * @err:	result
+ *
+ * Return: @err.
+ */
+static int ovs_failed(struct applier *ap, int err)
+{
+	if (err)
+		snprintf(ap->extack, sizeof(ap->extack), "%s",
+			 nsnet_errmsg(ap->ctx));
+	return err;
+}
+
+/**
+ * add_ovs_bridge() - an OVS network's bridge, tagged, its port set up
+ * @ap:		applier
+ * @op:		OP_OVS_ADD_BRIDGE
+ *
+ * OVSDB writes the tag with the bridge, so no journal entry is needed:
+ * `down` finds the bridge by it whatever happens next. The internal port
+ * exists once ovs-vsctl returns (it waits for ovs-vswitchd); it gets the
+ * lab's tag and goes up like a Linux bridge.
+ *
+ * Return: 0, or -errno.
+ */
+static int add_ovs_bridge(struct applier *ap, const struct op *op)
+{
+	struct nl_req r = { 0 };
+	uint8_t mac[6];
+	int err;
+
+	bridge_mac(ap->lab, op->name, mac);
+	err = ovs_add_bridge(ap->ctx, ap->lab, op->name, mac);
+	/* A timeout may still have committed the bridge: undo it too. */
+	if (err && err != -ETIMEDOUT)
+		return ovs_failed(ap, err);
+	if (remember(ap, OP_OVS_DEL_BRIDGE, "", op->name, NULL))
+		return -ENOMEM;
+	if (err)
+		return ovs_failed(ap, err);
+	setup_link(ap, &r, op->name, op->v6);
+	return send_one(ap, "", &r);
+}
+
+/**
+ * add_ovs_ports() - nodes' host ends on their OVS bridges, in one go
+ * @ap:		applier
+ * @ops:	@n consecutive OP_OVS_ADD_PORT (name: host link, master:
+ *		bridge)
+ * @n:		count
+ *
+ * One OVSDB transaction: all are added or none (a timeout may still
+ * have committed them, so they are undone then too).
+ *
+ * Return: 0, or -errno.
+ */
+static int add_ovs_ports(struct applier *ap, const struct op *ops, size_t n)
+{
+	const char **br = calloc(n, sizeof(*br)), **port = calloc(n, sizeof(*port));
+	size_t i;
+	int err = -ENOMEM;
+
+	if (br && port) {
+		for (i = 0; i < n; i++) {
+			br[i] = ops[i].master;
+			port[i] = ops[i].name;
+		}
+		err = ovs_add_ports(ap->ctx, ap->lab, br, port, n);
+	}
+	free(br);
+	free(port);
+	if (err && err != -ETIMEDOUT)
+		return ovs_failed(ap, err);
+	for (i = 0; i < n; i++)
+		if (remember(ap, OP_OVS_DEL_PORT, "", ops[i].name, NULL))
+			return -ENOMEM;
+	return ovs_failed(ap, err);
+}
+
+/**
+ * ovs_port_run() - how many OP_OVS_ADD_PORT start at op @i
+ * @p:		the plan
+ * @i:		index of the first
+ * @fail_at:	the test hook's operation (1-based, 0: none), which must
+ *		stay outside the run so that it fails on its own
+ *
+ * Return: at least 1.
+ */
+static size_t ovs_port_run(const struct plan *p, size_t i, unsigned int fail_at)
+{
+	size_t n = 1;
+
+	while (i + n < p->n && p->ops[i + n].type == OP_OVS_ADD_PORT &&
+	       !(fail_at && i + n + 1 == fail_at))
+		n++;
+	return n;
+}
+
+/**
  * addr_or_route() - add or delete an address or a route
  * @ap:		applier
  * @op:		OP_ADD_ADDR, OP_DEL_ADDR, OP_ADD_ROUTE or OP_DEL_ROUTE
@@ -445,6 +546,14 @@ static int run_op(struct applier *ap, const struct op *op)
 		return err;
 	case OP_SYSCTL:
 		return 0;	/* done once the run succeeded, under the lock */
+	case OP_OVS_ADD_BRIDGE:
+		return add_ovs_bridge(ap, op);
+	case OP_OVS_ADD_PORT:
+		return add_ovs_ports(ap, op, 1);
+	case OP_OVS_DEL_BRIDGE:
+		return ovs_failed(ap, ovs_del_bridge(ap->ctx, op->name));
+	case OP_OVS_DEL_PORT:
+		return ovs_failed(ap, ovs_del_port(ap->ctx, op->name));
 	case OP_FW_DELETE:
 		err = fw_delete(ap->ctx, ap->lab);
 		if (err)
@@ -544,6 +653,12 @@ int apply(struct nsnet_ctx *ctx, const char *lab, struct plan *p, int journal,
 			err = -EIO;
 			snprintf(ap.extack, sizeof(ap.extack),
 				 "failure injected by NSNET_FAIL_AT=%u", fail_at);
+		} else if (p->ops[i].type == OP_OVS_ADD_PORT) {
+			size_t n = ovs_port_run(p, i, fail_at);
+
+			err = add_ovs_ports(&ap, &p->ops[i], n);
+			if (!err)
+				i += n - 1;
 		} else {
 			err = run_op(&ap, &p->ops[i]);
 		}

@@ -598,6 +598,10 @@ static int view_load(struct doctor *d, const char *name, struct view *v)
 	}
 	if (v->n_links < 0)
 		return v->n_links;
+	/* Open vSwitch ports: their bridge counts as their master. */
+	err = *name ? 0 : nsnet_ovs_masters(d->ctx, v->links, v->n_links);
+	if (err)
+		return err;
 	v->exists = true;
 	v->n_addrs = nsnet_addr_list(d->ctx, name, 0, &v->addrs);
 	if (v->n_addrs < 0)
@@ -1877,7 +1881,12 @@ static void check_node_ifaces(struct labdoc *ld, const struct view *v,
 		what(&f, "%s, the host end of %s:%s, is not a port of bridge %s",
 		     show(h->name).s, show(n->name).s, show(ifc->name).s,
 		     show(br->name).s);
-		fix_nsnet(&f, "", W("link", "set", h->name, "master", br->name));
+		/* An OVS port is made through OVSDB: up puts it back. */
+		if (ld->lab->networks[ifc->network].type == LAB_NET_OVS)
+			fix_nsnet(&f, "", W("up", ld->lab->file));
+		else
+			fix_nsnet(&f, "", W("link", "set", h->name, "master",
+					    br->name));
 		emit(ld->d, &f);
 	}
 	for (i = 0; i < ld->lab->n_links; i++)

@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "lab.h"
+#include "ovs.h"
 
 /** STATE_DIR - root-owned 0700 directory with the lock and per-lab state */
 #define STATE_DIR "/run/nsnet"
@@ -86,6 +87,7 @@ struct obs_ns {
  * @n_ns:	count
  * @journal:	names in an unfinished run's journal ({"kind", "ns", "name"})
  * @fw:		listing of the lab's nftables table, NULL if it has none
+ * @ovs:	Open vSwitch's bridges and ports (none when OVS is absent)
  */
 struct observed {
 	struct obs_ns host;
@@ -93,6 +95,7 @@ struct observed {
 	size_t n_ns;
 	json_t *journal;
 	char *fw;
+	struct ovs_obs ovs;
 };
 
 int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
@@ -102,6 +105,7 @@ struct obs_ns *observed_ns(struct observed *o, const char *name);
 const struct nsnet_link *obs_link(const struct obs_ns *ns, const char *name);
 bool obs_link_ours(const struct observed *o, const char *lab,
 		   const struct nsnet_link *l, const char *ns);
+bool obs_ovs_internal(const struct observed *o, const char *name);
 
 /** enum op_type - one step of a plan (plan.c says in which order) */
 enum op_type {
@@ -123,6 +127,10 @@ enum op_type {
 	OP_FW_DELETE,		/* delete the lab's nftables table */
 	OP_SYSCTL,		/* forwarding (name: "ipv4"/"ipv6") is off but
 				 * needed: shown in plans, turned on by up */
+	OP_OVS_DEL_PORT,	/* OVS port name, from whichever bridge */
+	OP_OVS_DEL_BRIDGE,	/* OVS bridge name, with its ports */
+	OP_OVS_ADD_BRIDGE,	/* OVS bridge name, tagged; its port up */
+	OP_OVS_ADD_PORT,	/* host link name -> OVS bridge master */
 };
 
 /**

@@ -60,10 +60,17 @@ struct lab_dhcp {
 	struct lab_pos server_pos;
 };
 
+/** enum lab_net_type - what a network's switch is (`type:`) */
+enum lab_net_type {
+	LAB_NET_BRIDGE,		/* a Linux bridge (the default) */
+	LAB_NET_OVS,		/* an Open vSwitch bridge */
+};
+
 /**
  * struct lab_network - a switch (`networks:` entry)
  * @name:	bridge name, used as written on the host
  * @pos:	position of the key
+ * @type:	Linux bridge or Open vSwitch
  * @subnet:	the network's prefix, valid if @has_subnet
  * @has_subnet:	whether `subnet:` was given
  * @subnet_pos:	its position
@@ -89,6 +96,7 @@ struct lab_network {
 	char nat_out[NSNET_IFNAMSIZ];
 	struct lab_pos nat_pos;
 	struct lab_dhcp dhcp;
+	enum lab_net_type type;
 };
 
 /**

@@ -160,7 +160,9 @@ static int check_ports(const struct lab *lab, struct lab_diags *d)
 		}
 	}
 	for (i = 0; i < lab->n_networks; i++)
-		if (count[i] > BRIDGE_MAX_PORTS)
+		/* An OVS bridge has no such limit. */
+		if (lab->networks[i].type == LAB_NET_BRIDGE &&
+		    count[i] > BRIDGE_MAX_PORTS)
 			lab_diag_add(d, lab->networks[i].pos,
 				     "network %s has %zu interfaces: a Linux bridge holds at most %d",
 				     lab_show(lab->networks[i].name).s, count[i],

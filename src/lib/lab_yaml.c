@@ -488,12 +488,13 @@ bool name_value(struct yst *st, const yaml_node_t *at, const char *s,
  */
 static void net_type(struct yst *st, yaml_node_t *val, void *obj)
 {
+	struct net_ctx *c = obj;
 	const char *s = scalar(st, val, "type");
 
 	if (!s || !strcmp(s, "bridge"))
 		return;
 	if (!strcmp(s, "ovs"))
-		lab_diag_add(st->d, pos_of(val), "type ovs: not supported yet");
+		c->net.type = LAB_NET_OVS;
 	else
 		lab_diag_add(st->d, pos_of(val),
 			     "type \"%s\": unknown network type (bridge or ovs)",

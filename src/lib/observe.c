@@ -145,6 +145,10 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 	err = dump_ns(ctx, NULL, &o->host);
 	if (err)
 		return err;
+	err = ovs_observe(ctx, lab, &o->ovs);
+	if (err)
+		return err;
+	ovs_set_masters(&o->ovs, o->host.links, o->host.n_links);
 	/* The lab's table is named after it: whatever is there is ours. */
 	err = fw_list(ctx, lab, &o->fw);
 	if (err && err != -ENOENT)
@@ -222,6 +226,7 @@ void observed_free(struct observed *o)
 	free(o->ns);
 	json_decref(o->journal);
 	free(o->fw);
+	ovs_obs_free(&o->ovs);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -283,7 +288,8 @@ const struct nsnet_link *obs_link(const struct obs_ns *ns, const char *name)
  * @l:		the link
  * @ns:		its namespace, "" for the host
  *
- * Tagged links are ours. An untagged one is ours only when it also carries
+ * Tagged links are ours, and so is the internal port of the lab's OVS
+ * bridge (untagged until `up` sets it up). An untagged one is ours only when it also carries
  * the lab's device group and a killed run journaled its name: the group
  * alone could be someone else's.
  *
@@ -295,8 +301,26 @@ bool obs_link_ours(const struct observed *o, const char *lab,
 	char tag[LAB_NAME_MAX + 8];
 
 	lab_tag(lab, tag, sizeof(tag));
-	if (!strcmp(l->alias, tag))
+	if (!strcmp(l->alias, tag) || (!*ns && obs_ovs_internal(o, l->name)))
 		return true;
 	return l->group == lab_group(lab) &&
 	       journaled(o->journal, *ns ? "nslink" : "link", ns, l->name);
+}
+
+/**
+ * obs_ovs_internal() - whether host link @name is the internal port of an
+ * OVS bridge of the lab
+ * @o:		observation
+ * @name:	host link name
+ *
+ * ovs-vswitchd creates and removes that link with the bridge, so it is
+ * the lab's even before it is tagged, and removing the bridge removes it.
+ *
+ * Return: true if so.
+ */
+bool obs_ovs_internal(const struct observed *o, const char *name)
+{
+	const struct ovs_bridge *b = ovs_bridge_find(&o->ovs, name);
+
+	return b && b->ours;
 }

@@ -130,8 +130,24 @@ char *op_text(const struct op *op, char *buf, size_t len)
 		snprintf(buf, len, "+ netns %s", op->ns);
 		break;
 	case OP_ADD_VETH:
-		snprintf(buf, len, "+ veth %s:%s <-> %s (master %s)", op->ns,
-			 op->name2, op->name, op->master);
+		if (*op->master)
+			snprintf(buf, len, "+ veth %s:%s <-> %s (master %s)",
+				 op->ns, op->name2, op->name, op->master);
+		else
+			snprintf(buf, len, "+ veth %s:%s <-> %s", op->ns,
+				 op->name2, op->name);
+		break;
+	case OP_OVS_ADD_BRIDGE:
+		snprintf(buf, len, "+ ovs bridge %s", op->name);
+		break;
+	case OP_OVS_ADD_PORT:
+		snprintf(buf, len, "+ ovs port %s on %s", op->name, op->master);
+		break;
+	case OP_OVS_DEL_BRIDGE:
+		snprintf(buf, len, "- ovs bridge %s", op->name);
+		break;
+	case OP_OVS_DEL_PORT:
+		snprintf(buf, len, "- ovs port %s", op->name);
 		break;
 	case OP_SET_MASTER:
 		snprintf(buf, len, "~ link %s master %s", op->name, op->master);
@@ -530,11 +546,16 @@ static void check_conflicts(struct planner *pl, json_t *others)
 	}
 	for (i = 0; i < lab->n_networks; i++) {
 		const struct lab_network *net = &lab->networks[i];
+		const struct ovs_bridge *ob = ovs_bridge_find(&pl->o->ovs, net->name);
 
 		l = obs_link(host, net->name);
 		if (l && !obs_link_ours(pl->o, lab->name, l, ""))
 			lab_diag_add(pl->d, net->pos,
 				     "network %s: the host has an interface of that name that is not lab %s's",
+				     net->name, lab->name);
+		else if (ob && !ob->ours)
+			lab_diag_add(pl->d, net->pos,
+				     "network %s: an Open vSwitch bridge of that name exists and is not lab %s's",
 				     net->name, lab->name);
 		if (!net->has_subnet)
 			continue;
@@ -678,6 +699,62 @@ static const char *link_name(const struct obs_ns *ns, int ifindex)
 }
 
 /**
+ * ovs_net() - the lab's OVS network called @name
+ * @lab:	lab
+ * @name:	bridge name
+ *
+ * Return: it, or NULL (no such network, or a Linux bridge).
+ */
+static const struct lab_network *ovs_net(const struct lab *lab,
+					 const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < lab->n_networks; i++)
+		if (lab->networks[i].type == LAB_NET_OVS &&
+		    !strcmp(lab->networks[i].name, name))
+			return &lab->networks[i];
+	return NULL;
+}
+
+/**
+ * plan_ovs_removals() - the lab's OVS ports and bridges it no longer wants
+ * @pl:		planner
+ *
+ * A port is wanted when a node interface's host end is to be on that very
+ * bridge; a bridge, when an OVS network has its name. Removing a bridge
+ * takes its ports (and its internal host link) with it.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int plan_ovs_removals(struct planner *pl)
+{
+	const struct ovs_obs *ovs = &pl->o->ovs;
+	size_t i, k;
+
+	for (i = 0; i < ovs->n_ports; i++) {
+		const struct ovs_port *p = &ovs->ports[i];
+		const struct ovs_bridge *b = ovs_bridge_find(ovs, p->bridge);
+		bool keep = false;
+
+		if (!p->ours || (b && b->ours && !ovs_net(pl->lab, b->name)))
+			continue;	/* not ours, or goes with its bridge */
+		for (k = 0; !keep && k < pl->n_ifs; k++)
+			keep = !strcmp(pl->ifs[k].host, p->name) &&
+			       pl->ifs[k].net->type == LAB_NET_OVS &&
+			       !strcmp(pl->ifs[k].bridge, p->bridge);
+		if (!keep && !plan_add(pl->p, OP_OVS_DEL_PORT, "", p->name))
+			return -ENOMEM;
+	}
+	for (i = 0; i < ovs->n_bridges; i++)
+		if (ovs->bridges[i].ours &&
+		    !ovs_net(pl->lab, ovs->bridges[i].name) &&
+		    !plan_add(pl->p, OP_OVS_DEL_BRIDGE, "", ovs->bridges[i].name))
+			return -ENOMEM;
+	return 0;
+}
+
+/**
  * plan_removals() - routes, links and namespaces the lab no longer wants
  * @pl:		planner
  *
@@ -728,6 +805,8 @@ static int plan_removals(struct planner *pl)
 				return -ENOMEM;
 		}
 	}
+	if (plan_ovs_removals(pl))
+		return -ENOMEM;
 	for (j = 0; j < host->n_links; j++) {
 		const struct nsnet_link *l = &host->links[j];
 
@@ -834,6 +913,30 @@ static const struct nsnet_link *ns_link(const struct planner *pl,
 }
 
 /**
+ * plan_ovs_port() - put a node's host end on its OVS bridge if needed
+ * @pl:		planner
+ * @w:		the interface (on an OVS network)
+ * @fresh:	its veth is (re)created by this plan: ovs-vswitchd must be
+ *		told, even if OVSDB still has the port
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int plan_ovs_port(struct planner *pl, const struct want_if *w,
+			 bool fresh)
+{
+	const struct ovs_port *p = ovs_port_find(&pl->o->ovs, w->host);
+	struct op *op;
+
+	if (!fresh && p && p->ours && !strcmp(p->bridge, w->bridge))
+		return 0;
+	op = plan_add(pl->p, OP_OVS_ADD_PORT, "", w->host);
+	if (!op)
+		return -ENOMEM;
+	snprintf(op->master, sizeof(op->master), "%s", w->bridge);
+	return 0;
+}
+
+/**
  * plan_port() - a node's switch port: the veth and its host end
  * @pl:		planner
  * @w:		the interface
@@ -867,11 +970,24 @@ static int plan_port(struct planner *pl, const struct want_if *w,
 			return -ENOMEM;
 		op->v6 = w->v6;
 		snprintf(op->name2, sizeof(op->name2), "%s", w->name);
-		snprintf(op->master, sizeof(op->master), "%s", w->bridge);
+		/* An OVS port is created free and then added through OVSDB. */
+		if (w->net->type != LAB_NET_OVS)
+			snprintf(op->master, sizeof(op->master), "%s", w->bridge);
 		*l = NULL;
 		return 0;
 	}
+	/* Its OVS port: plan_interfaces(), after every veth. */
+	if (w->net->type == LAB_NET_OVS) {
+		if ((!(h->flags & IFF_UP) || strcmp(h->alias, tag)) &&
+		    !plan_setup(pl, "", w->host, w->v6))
+			return -ENOMEM;
+		return 0;
+	}
 	br = obs_link(host, w->bridge);
+	/* The lab's OVS bridge of that name is being replaced by a Linux
+	 * bridge: its ports must join the new one. */
+	if (br && obs_ovs_internal(pl->o, w->bridge))
+		br = NULL;
 	if (!br || h->master != br->ifindex) {
 		op = plan_add(pl->p, OP_SET_MASTER, "", w->host);
 		if (!op)
@@ -980,6 +1096,11 @@ static int plan_interfaces(struct planner *pl)
 		    !plan_setup(pl, w->ns, w->name, w->v6))
 			err = -ENOMEM;
 	}
+	/* OVS ports last and together: apply() adds a run of them in one
+	 * ovs-vsctl transaction, one wait for ovs-vswitchd instead of N. */
+	for (i = 0; !err && i < pl->n_ifs; i++)
+		if (!pl->ifs[i].cable && pl->ifs[i].net->type == LAB_NET_OVS)
+			err = plan_ovs_port(pl, &pl->ifs[i], pl->ifs[i].fresh);
 	return err;
 }
 
@@ -1082,6 +1203,49 @@ static int plan_config(struct planner *pl)
 }
 
 /**
+ * plan_ovs_bridge() - an OVS network's bridge and the host's address on it
+ * @pl:		planner
+ * @net:	the network
+ * @l:		the host link of its name, or NULL
+ * @ob:		the OVS bridge of its name, or NULL
+ * @tag:	the lab's tag
+ *
+ * The host joins the switch through the bridge's internal port, which
+ * carries the gateway address as a Linux bridge itself would.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int plan_ovs_bridge(struct planner *pl, const struct lab_network *net,
+			   const struct nsnet_link *l,
+			   const struct ovs_bridge *ob, const char *tag)
+{
+	bool fresh = !ob;
+	struct op *op;
+
+	if (fresh) {
+		/* A Linux bridge of the lab's by that name (the type
+		 * changed) makes way for the OVS bridge. */
+		if (l && !plan_add(pl->p, OP_DEL_HOSTLINK, "", net->name))
+			return -ENOMEM;
+		op = plan_add(pl->p, OP_OVS_ADD_BRIDGE, "", net->name);
+		if (!op)
+			return -ENOMEM;
+		op->v6 = net_v6(net);
+	} else if ((!l || !(l->flags & IFF_UP) || strcmp(l->alias, tag)) &&
+		   !plan_setup(pl, "", net->name, net_v6(net))) {
+		return -ENOMEM;
+	}
+	if (!net->has_gateway ||
+	    (!fresh && has_addr(&pl->o->host, net->name, &net->gateway)))
+		return 0;
+	op = plan_add(pl->p, OP_ADD_ADDR, "", net->name);
+	if (!op)
+		return -ENOMEM;
+	op->a = net->gateway;
+	return 0;
+}
+
+/**
  * plan_creations() - bridges, namespaces, interfaces, addresses, routes
  * @pl:		planner
  *
@@ -1099,8 +1263,20 @@ static int plan_creations(struct planner *pl)
 	for (i = 0; i < lab->n_networks; i++) {
 		const struct lab_network *net = &lab->networks[i];
 		const struct nsnet_link *l = obs_link(host, net->name);
+		const struct ovs_bridge *ob = ovs_bridge_find(&pl->o->ovs, net->name);
+		bool is_ovs = ob && ob->ours;
 		struct op *op;
 
+		if (net->type == LAB_NET_OVS) {
+			err = plan_ovs_bridge(pl, net, l, ob, tag);
+			if (err)
+				return err;
+			continue;
+		}
+		/* The lab's OVS bridge of that name goes (plan_removals())
+		 * and its internal port with it: a Linux bridge replaces it. */
+		if (is_ovs)
+			l = NULL;
 		if (!l) {
 			op = plan_add(pl->p, OP_ADD_BRIDGE, "", net->name);
 			if (!op)
@@ -1110,7 +1286,8 @@ static int plan_creations(struct planner *pl)
 			   !plan_setup(pl, "", net->name, net_v6(net))) {
 			return -ENOMEM;
 		}
-		if (!net->has_gateway || has_addr(host, net->name, &net->gateway))
+		if (!net->has_gateway ||
+		    (!is_ovs && has_addr(host, net->name, &net->gateway)))
 			continue;
 		op = plan_add(pl->p, OP_ADD_ADDR, "", net->name);
 		if (!op)
@@ -1292,6 +1469,29 @@ static json_t *new_state(struct planner *pl, const char *file)
 }
 
 /**
+ * ovs_needed() - refuse a lab with an OVS network when OVS is not there
+ * @ctx:	context
+ * @lab:	the lab
+ * @o:		observation
+ *
+ * Before anything is planned, so nothing is changed, and with what to
+ * install or start.
+ *
+ * Return: 0, or -ENOENT recorded in @ctx.
+ */
+static int ovs_needed(struct nsnet_ctx *ctx, const struct lab *lab,
+		      const struct observed *o)
+{
+	size_t i;
+
+	for (i = 0; i < lab->n_networks && !o->ovs.present; i++)
+		if (lab->networks[i].type == LAB_NET_OVS)
+			return nsnet_fail(ctx, -ENOENT, "network %s: %s",
+					  lab->networks[i].name, o->ovs.why);
+	return 0;
+}
+
+/**
  * plan_lab() - plan `up` of a lab
  * @ctx:	context
  * @lab:	the checked lab file
@@ -1313,6 +1513,9 @@ int plan_lab(struct nsnet_ctx *ctx, const struct lab *lab, json_t *old_state,
 	int err;
 
 	memset(p, 0, sizeof(*p));
+	err = ovs_needed(ctx, lab, o);
+	if (err)
+		return err;
 	pl.old_autos = json_object_get(old_state, "auto");
 	err = collect_ifs(&pl);
 	if (!err) {
@@ -1369,6 +1572,19 @@ int plan_down(struct nsnet_ctx *ctx, const char *lab, struct observed *o,
 	int j;
 
 	memset(p, 0, sizeof(*p));
+	/* OVS first: removing a bridge takes its internal host link. */
+	for (i = 0; i < o->ovs.n_ports; i++) {
+		const struct ovs_port *op = &o->ovs.ports[i];
+		const struct ovs_bridge *b = ovs_bridge_find(&o->ovs, op->bridge);
+
+		if (op->ours && !(b && b->ours) &&
+		    !plan_add(p, OP_OVS_DEL_PORT, "", op->name))
+			return nsnet_fail(ctx, -ENOMEM, "plan");
+	}
+	for (i = 0; i < o->ovs.n_bridges; i++)
+		if (o->ovs.bridges[i].ours &&
+		    !plan_add(p, OP_OVS_DEL_BRIDGE, "", o->ovs.bridges[i].name))
+			return nsnet_fail(ctx, -ENOMEM, "plan");
 	for (j = 0; j < o->host.n_links; j++) {
 		const struct nsnet_link *l = &o->host.links[j];
 		bool mine = obs_link_ours(o, lab, l, "");

@@ -683,6 +683,48 @@ static void test_bridge_ports(void)
 	}
 }
 
+/* test_ovs() - `type: ovs` is an OVS network, which has no 1023-port limit */
+static void test_ovs(void)
+{
+	struct lab_diags d = { 0 };
+	struct lab *lab = NULL;
+	char *t = star_text(1024), *p;
+
+	if (!ok(t != NULL, "star-1024 text"))
+		return;
+	/* Insert "type: ovs" under the network's key. */
+	p = strstr(t, "  br0:\n");
+	if (ok(p != NULL, "star text has br0")) {
+		char *u = malloc(strlen(t) + 32);
+
+		if (u) {
+			size_t head = (size_t)(p - t) + strlen("  br0:\n");
+
+			memcpy(u, t, head);
+			strcpy(u + head, "    type: ovs\n");
+			strcat(u, t + head);
+			free(t);
+			t = u;
+		}
+	}
+	is_int(lab_parse_buffer("star-ovs", t, strlen(t), &lab, &d), 0,
+	       "type: ovs parses");
+	if (lab) {
+		ok(lab->networks[0].type == LAB_NET_OVS, "the network is OVS");
+		is_int(lab_check(lab, &d), 0, "1024 ports on an OVS bridge are fine");
+	}
+	show_diags(&d);
+	lab_free(lab);
+	lab_diags_free(&d);
+	free(t);
+	is_int(lab_parse_buffer("b", "lab: b\nnetworks:\n  br0: {type: bridge}\n", 39,
+				&lab, &d), 0, "type: bridge parses");
+	if (lab)
+		ok(lab->networks[0].type == LAB_NET_BRIDGE, "the network is a Linux bridge");
+	lab_free(lab);
+	lab_diags_free(&d);
+}
+
 /**
  * main() - run every group
  *
@@ -699,5 +741,6 @@ int main(void)
 	test_show();
 	test_api_edges();
 	test_bridge_ports();
+	test_ovs();
 	return done_testing();
 }
