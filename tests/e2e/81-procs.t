@@ -181,6 +181,9 @@ fails_with 2 'process id' nsnet run procs red --name 'a/b' -- true
 fails_with 1 'command not found' nsnet run procs red -- no-such-command-81
 unlike "$(nsnet ps procs)" "no-such-command" "a failed start leaves no record"
 
+is "$(nsnet -j run procs red --name jr -- sleep 1000 | jpy '"%s %s %s" % (d["lab"], d["node"], d["id"])')" \
+	"procs red jr" "run -j: the id as JSON"
+
 # stop --all: every process, in parallel, nothing left
 ok nsnet stop procs --all --timeout 1
 is "$(nsnet -j ps procs)" "[]" "stop --all: ps is empty"
