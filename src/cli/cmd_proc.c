@@ -163,6 +163,7 @@ static int proc_run(struct cli *c, int argc, char **argv)
 	char id[NSNET_PROC_IDSIZ];
 	struct nsnet_run_opts o;
 	struct proc_args a;
+	json_t *o_json;
 	int rc;
 
 	rc = parse_proc_args(c, "run", argc, argv, &a);
@@ -179,10 +180,14 @@ static int proc_run(struct cli *c, int argc, char **argv)
 		return cli_lib_error(c);
 	}
 	free(a.env);
-	if (c->json)
-		fprintf(c->out, "{\"lab\":\"%s\",\"id\":\"%s\"}\n", a.lab, id);
-	else
+	if (!c->json) {
 		fprintf(c->out, "%s\n", id);
+		return EXIT_OK;
+	}
+	o_json = json_pack("{s:s, s:s, s:s}", "lab", a.lab, "node", a.node, "id", id);
+	json_dumpf(o_json, c->out, JSON_COMPACT);
+	fputc('\n', c->out);
+	json_decref(o_json);
 	return EXIT_OK;
 }
 

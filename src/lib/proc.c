@@ -418,6 +418,9 @@ struct report {
  *
  * Everything the input can get wrong is checked before anything is
  * created. Returns once the command was exec'd (or @sp->fn started).
+ * The monitor is forked from the caller and allocates memory, so call this
+ * from a single-threaded process (as nsnet is). In @sp->fn's child the
+ * context's sockets and descriptors are closed: it must make its own.
  *
  * Return: 0; -EEXIST (an input error) if a live process has this id;
  * -ENOENT/-EACCES naming argv[0] when it cannot be run; another -errno.
@@ -464,6 +467,10 @@ int proc_start(struct nsnet_ctx *ctx, int state_fd, const struct proc_spec *sp)
 				     "process %s of lab %s", sp->id, sp->lab);
 		goto out;
 	}
+	/* a record whose monitor was killed: its process may live on */
+	if (old && proc_alive((pid_t)rec_int(old, "pid"),
+			      (unsigned long long)rec_int(old, "pid_start")))
+		proc_tree_kill((pid_t)rec_int(old, "pid"), SIGKILL, true);
 	json_decref(old);
 	logsfd = labdir_sub(ctx, s.labfd, sp->lab, "logs", true);
 	if (logsfd < 0) {

@@ -111,7 +111,7 @@ mkdir -p "$T/www" && echo "hello from blue" >"$T/www/index.html"
 id=$(nsnet run procs blue -- python3 -m http.server 8000 --bind 10.81.0.2 --directory "$T/www")
 is "$?-$id" "0-blue-python3" "run: prints the default id <node>-<command>"
 ok -m "run: the server in blue answers curl from red" \
-	wait_for ip netns exec red curl -sf --max-time 1 http://10.81.0.2:8000/
+	wait_for_long ip netns exec red curl -sf --max-time 1 http://10.81.0.2:8000/
 is "$(ip netns exec red curl -s --max-time 2 http://10.81.0.2:8000/)" "hello from blue" "  ... with blue's page"
 is "$(ps_field blue-python3 'p["state"]')" "running" "ps -j: it is running"
 pid=$(ps_field blue-python3 'p["pid"]')
@@ -128,12 +128,12 @@ fails_with 2 'already running' nsnet run procs blue --name blue-sleep -- sleep 1
 
 kill -9 "$pid"
 ok -m "kill -9: it is restarted (restarts >= 1, a new pid)" \
-	wait_for sh -c "[ \"\$(\"$NSNET\" -j ps procs | ID=blue-python3 PID=$pid \"$PYTHON\" -c '
+	wait_for_long sh -c "[ \"\$(\"$NSNET\" -j ps procs | ID=blue-python3 PID=$pid \"$PYTHON\" -c '
 import json, os, sys
 p = [p for p in json.load(sys.stdin) if p[\"id\"] == os.environ[\"ID\"]][0]
 print(p[\"state\"] == \"running\" and p[\"restarts\"] >= 1 and p[\"pid\"] not in (0, int(os.environ[\"PID\"])))')\" = True ]"
 ok -m "  ... and reachable again" \
-	wait_for ip netns exec red curl -sf --max-time 1 http://10.81.0.2:8000/
+	wait_for_long ip netns exec red curl -sf --max-time 1 http://10.81.0.2:8000/
 like "$(nsnet logs procs blue-python3)" "process exited with signal 9.*restarting \\(1\\)" \
 	"logs: the monitor logged the restart"
 like "$(nsnet logs procs blue-python3)" "GET / HTTP" "logs: the server's own output is in the log"
@@ -180,6 +180,9 @@ fails_with 2 'user' nsnet run procs red --user no-such-user-81 -- true
 fails_with 2 'process id' nsnet run procs red --name 'a/b' -- true
 fails_with 1 'command not found' nsnet run procs red -- no-such-command-81
 unlike "$(nsnet ps procs)" "no-such-command" "a failed start leaves no record"
+
+is "$(nsnet -j run procs red --name jr -- sleep 1000 | jpy '"%s %s %s" % (d["lab"], d["node"], d["id"])')" \
+	"procs red jr" "run -j: the id as JSON"
 
 # stop --all: every process, in parallel, nothing left
 ok nsnet stop procs --all --timeout 1

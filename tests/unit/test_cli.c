@@ -209,6 +209,43 @@ static void test_help(void)
 }
 
 /**
+ * test_proc_cli() - exec/run/ps/stop/logs: refused before the kernel is
+ * asked, and listed in the help
+ */
+static void test_proc_cli(void)
+{
+	static const char *const verbs[] = { "exec LAB NODE", "run LAB NODE",
+					     "ps [LAB]", "stop LAB", "logs LAB" };
+	struct run r;
+	size_t i;
+
+	refused("LAB NODE", "exec", "house");
+	refused("empty command", "exec", "house", "red", "--");
+	refused("empty command", "run", "house", "red");
+	refused("\"sometimes\"", "run", "house", "red", "--restart", "sometimes", "--", "true");
+	refused("\"novalue\"", "exec", "house", "red", "-e", "novalue", "--", "true");
+	refused("\"--frob\"", "run", "house", "red", "--frob", "x", "--", "true");
+	refused("\"--name\"", "exec", "house", "red", "--name", "x", "--", "true");
+	refused("\"a/b\"", "exec", "a/b", "red", "--", "true");
+	refused("\"..\"", "run", "house", "..", "--", "true");
+	refused("LAB and ID", "stop", "house");
+	refused("LAB and ID", "stop", "house", "web", "--all");
+	refused("\"x\"", "stop", "house", "--all", "--timeout", "x");
+	refused("LAB and ID", "logs", "house");
+	refused("\"a/b\"", "ps", "a/b");
+	r = run_argv((const char *const[]){ "--help", NULL });
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		ok(strstr(r.out, verbs[i]) != NULL, "--help lists \"%s\"", verbs[i]);
+	free(r.out);
+	free(r.err);
+	r = run_argv((const char *const[]){ "help", "run", NULL });
+	ok(r.rc == 0 && strstr(r.out, "--restart no|on-failure|always"),
+	   "help run shows the restart policies");
+	free(r.out);
+	free(r.err);
+}
+
+/**
  * dumps() - compact JSON text of @o, consumed
  * @o:		JSON value
  *
@@ -295,6 +332,7 @@ int main(void)
 	test_refusals();
 	test_parsers();
 	test_help();
+	test_proc_cli();
 	test_render();
 	return done_testing();
 }
