@@ -96,7 +96,10 @@ is "$(procs_named dnsmasq)" "$dpid" "  ... dnsmasq untouched"
 web=$(nsnet -j ps svc | jpy '[p["pid"] for p in d if p["id"] == "web"]')
 
 # ------------------------------------------------------------ down
+ok -m "nsnet run adds a process of its own" nsnet run svc blue --name napper -- sleep 1000
+napper=$(nsnet -j ps svc | jpy '[p["pid"] for p in d if p["id"] == "napper"]')
 ok -m "down: exit 0" nsnet down svc
+ok -m "  ... stopped the process nsnet run started too" test ! -e "/proc/$napper"
 is "$(procs_named dnsmasq)" "" "down: no dnsmasq left"
 is "$(ps -e -o comm= | grep -c '^nsnet')" 0 "  ... no supervisor or DHCP client left"
 ok -m "  ... no web server left" test ! -e "/proc/$web"
