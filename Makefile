@@ -39,6 +39,8 @@ DEPS_TEST  := iproute2 iputils-ping curl socat perl util-linux python3 procps nf
 # service the dnsmasq package would start; openvswitch-switch for `type: ovs`
 # networks (also used by the tests).
 DEPS_RUN   := dnsmasq-base openvswitch-switch
+# bench/run: the CNI builder (bridge, host-local plugins), GNU time for peak RSS
+DEPS_TEST  += containernetworking-plugins time
 DEPS       := $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
 
 .PHONY: FORCE all deps check test asan demo tidy cppcheck install uninstall clean bench
@@ -81,7 +83,7 @@ deps:
 
 # The test suite: unit tests (no privileges) and e2e tests (root, in a sandbox).
 # NSNET selects the binary under test, so `make asan` runs the same files.
-test: all $(UNIT_BIN)
+test: all $(UNIT_BIN) $(B)/bench/floor
 	NSNET=$(abspath $(B)/nsnet) UNIT_DIR=$(abspath $(B)/tests) \
 	    prove -f $(PROVE_FLAGS) $(UNIT_BIN) tests/e2e/*.t
 
@@ -105,6 +107,18 @@ asan:
 # down, in a sandbox of its own (examples/demo.sh; root).
 demo: all
 	NSNET=$(abspath $(B)/nsnet) examples/demo.sh
+
+# Benchmarks (bench/run --help): star-N built by nsnet, an `ip` script, one
+# `ip -batch`, the CNI bridge plugin and bench/floor, in a sandbox of their own.
+# Not part of `all`; tests/e2e/90-bench-smoke.t runs a star-20 smoke round.
+BENCH_ARGS ?=
+$(B)/bench/floor: bench/floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDLIBS_ALL)
+
+bench: all $(B)/bench/floor
+	bench/run --nsnet $(abspath $(B)/nsnet) --floor $(abspath $(B)/bench/floor) \
+	    --json $(abspath $(B)/bench.json) $(BENCH_ARGS)
 
 tidy:
 	clang-tidy $(LIB_SRC) $(CLI_SRC) -- -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc/lib
