@@ -46,6 +46,7 @@ json_t *journal_read(struct state_dir *sd, const char *lab);
 void journal_remove(struct state_dir *sd, const char *lab);
 
 bool json_listed(json_t *arr, const char *name);
+int json_write_fd(const json_t *j, int fd);
 unsigned int lab_group(const char *lab);
 void lab_tag(const char *lab, char *buf, size_t len);
 

@@ -279,31 +279,54 @@ out:
 }
 
 /**
- * etc_check() - whether the lab may write /etc/netns/NODE/NAME
- * @ctx:	context
- * @lab:	the lab
+ * etc_node_dir() - open /etc/netns/NODE to look at it, in one call
  * @node:	the node
- * @name:	the file
  *
- * Called before anything changes, so a foreign file stops `up` cleanly.
- *
- * Return: 0, or -EEXIST as an input error.
+ * Return: a directory fd, or -errno (-ENOENT: no such directory, so none
+ * of the lab's files are there).
  */
-int etc_check(struct nsnet_ctx *ctx, const char *lab, const char *node,
-	      const char *name)
+int etc_node_dir(const char *node)
 {
-	int dfd = open_etc_dir(ctx, node, false);
-	enum etc_owner own;
+	char path[sizeof(NETNS_ETC_DIR) + NSNET_NSNAMSIZ + 1];
+	int fd;
 
-	if (dfd < 0)
-		return 0;
-	own = etc_owner(dfd, name, lab);
-	close(dfd);
-	if (own != ETC_FOREIGN)
-		return 0;
-	return nsnet_fail_why(ctx, -EEXIST, true,
-			      "exists and is not this lab's (remove it or give the node another name)",
-			      "%s/%s/%s", NETNS_ETC_DIR, node, name);
+	snprintf(path, sizeof(path), "%s/%s", NETNS_ETC_DIR, node);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/**
+ * etc_state_at() - what the lab would have to do about one file
+ * @dfd:	/etc/netns/NODE (etc_node_dir()), or negative if missing
+ * @lab:	the lab
+ * @name:	the file
+ * @text:	the wanted content, or NULL for @link
+ * @link:	the wanted symlink target
+ *
+ * Return: ETC_SAME_OURS (nothing to do), ETC_OURS (the lab's, to be
+ * rewritten), ETC_MISSING (to be created) or ETC_FOREIGN (refused).
+ */
+int etc_state_at(int dfd, const char *lab, const char *name, const char *text,
+		 const char *link)
+{
+	enum etc_owner own = dfd < 0 ? ETC_MISSING : etc_owner(dfd, name, lab);
+	char cur[PATH_MAX], *old;
+	bool same = false;
+	size_t len;
+	ssize_t r;
+
+	if (own != ETC_OURS)
+		return own;
+	if (text) {
+		old = read_small(dfd, name, strlen(text) + 1, &len);
+		same = old && len == strlen(text) && !memcmp(old, text, len);
+		free(old);
+	} else {
+		r = readlinkat(dfd, name, cur, sizeof(cur) - 1);
+		same = r >= 0 && (size_t)r == strlen(link) &&
+		       !memcmp(cur, link, (size_t)r);
+	}
+	return same ? ETC_SAME_OURS : ETC_OURS;
 }
 
 /**
@@ -358,41 +381,6 @@ bool etc_owned(const char *lab, const char *node, const char *name)
 	ours = etc_owner(dfd, name, lab) == ETC_OURS;
 	close(dfd);
 	return ours;
-}
-
-/**
- * etc_same() - whether /etc/netns/NODE/NAME is the lab's and as wanted
- * @lab:	the lab
- * @node:	the node
- * @name:	the file
- * @text:	the wanted content, or NULL for @link
- * @link:	the wanted symlink target
- *
- * Return: true if nothing needs writing.
- */
-bool etc_same(const char *lab, const char *node, const char *name,
-	      const char *text, const char *link)
-{
-	int dfd = open_etc_dir(NULL, node, false);
-	char cur[PATH_MAX], *old;
-	bool same = false;
-	size_t len;
-	ssize_t r;
-
-	if (dfd < 0)
-		return false;
-	if (text) {
-		old = etc_owner(dfd, name, lab) == ETC_OURS ?
-		      read_small(dfd, name, strlen(text) + 1, &len) : NULL;
-		same = old && len == strlen(text) && !memcmp(old, text, len);
-		free(old);
-	} else {
-		r = readlinkat(dfd, name, cur, sizeof(cur) - 1);
-		same = r >= 0 && (size_t)r == strlen(link) &&
-		       !memcmp(cur, link, (size_t)r);
-	}
-	close(dfd);
-	return same;
 }
 
 /**

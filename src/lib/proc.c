@@ -261,7 +261,7 @@ int proc_record_write(int procfd, const char *id, json_t *rec)
 		    O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	if (json_dumpfd(rec, fd, JSON_INDENT(1) | JSON_SORT_KEYS) < 0)
+	if (json_write_fd(rec, fd) < 0)
 		err = -EIO;
 	close(fd);
 	if (!err && renameat(procfd, tmp, procfd, name) < 0)

@@ -82,6 +82,7 @@ static char *read_host_resolv(void)
  * @sp:		the services plan
  * @lab:	lab name
  * @node:	the node
+ * @dfd:	/etc/netns/NODE, negative when it does not exist
  * @name:	"hosts" or "resolv.conf"
  * @t:		the content (moved into the change), or empty for @link
  * @link:	symlink target when @t is empty
@@ -89,18 +90,19 @@ static char *read_host_resolv(void)
  * Return: 0, -EEXIST (input error: a foreign file), or -ENOMEM.
  */
 static int plan_file(struct nsnet_ctx *ctx, struct svc_plan *sp,
-		     const char *lab, const char *node, const char *name,
-		     struct svc_text *t, const char *link)
+		     const char *lab, const char *node, int dfd,
+		     const char *name, struct svc_text *t, const char *link)
 {
+	int st = etc_state_at(dfd, lab, name, t->s, t->s ? NULL : link);
 	struct svc_act *a;
-	bool same;
-	int err;
 
-	err = etc_check(ctx, lab, node, name);
-	if (err)
-		return err;
-	same = etc_same(lab, node, name, t->s, t->s ? NULL : link);
-	if (same) {
+	if (st == ETC_FOREIGN) {
+		text_free(t);
+		return nsnet_fail_why(ctx, -EEXIST, true,
+				      "exists and is not this lab's (remove it or give the node another name)",
+				      "%s/%s/%s", NETNS_ETC_DIR, node, name);
+	}
+	if (st == ETC_SAME_OURS) {
 		text_free(t);
 		return 0;
 	}
@@ -111,7 +113,7 @@ static int plan_file(struct nsnet_ctx *ctx, struct svc_plan *sp,
 	}
 	a->node = node;
 	a->file = name;
-	a->replace = etc_owned(lab, node, name);
+	a->replace = st == ETC_OURS;
 	a->text = t->s;
 	a->link = t->s ? NULL : link;
 	memset(t, 0, sizeof(*t));
@@ -142,19 +144,22 @@ static int plan_files(struct nsnet_ctx *ctx, struct svc_plan *sp,
 
 	for (i = 0; !err && i < lab->n_nodes; i++) {
 		const struct lab_node *n = &lab->nodes[i];
+		int dfd = etc_node_dir(n->name);
 
 		err = json_object_set_new(names, n->name, json_true()) ? -ENOMEM : 0;
 		if (!err && n->n_hosts)
 			err = svc_hosts_text(lab, state, n, &t);
 		if (!err)
-			err = plan_file(ctx, sp, lab->name, n->name, "hosts",
-					&t, link);
+			err = plan_file(ctx, sp, lab->name, n->name, dfd,
+					"hosts", &t, link);
 		if (!err)
 			err = svc_resolv_text(lab, i, host, &t);
 		if (!err && t.s)
-			err = plan_file(ctx, sp, lab->name, n->name,
+			err = plan_file(ctx, sp, lab->name, n->name, dfd,
 					"resolv.conf", &t, NULL);
-		else if (!err && etc_owned(lab->name, n->name, "resolv.conf")) {
+		else if (!err && dfd >= 0 &&
+			 etc_state_at(dfd, lab->name, "resolv.conf", "",
+				      NULL) == ETC_OURS) {
 			a = act_add(sp, SVC_FILE_DROP);
 			if (!a)
 				err = -ENOMEM;
@@ -163,6 +168,8 @@ static int plan_files(struct nsnet_ctx *ctx, struct svc_plan *sp,
 				a->file = "resolv.conf";
 			}
 		}
+		if (dfd >= 0)
+			close(dfd);
 	}
 	/* nodes the file no longer has: their files go with them */
 	json_array_foreach(json_object_get(old, "nodes"), i, v) {

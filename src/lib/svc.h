@@ -23,21 +23,22 @@ enum etc_owner {
 	ETC_MISSING,
 	ETC_OURS,
 	ETC_FOREIGN,
+	ETC_SAME_OURS,		/* the lab's, and as wanted */
 };
 
 const char *etc_marker(const char *lab, char *buf, size_t len);
 int etc_put(struct nsnet_ctx *ctx, const char *lab, const char *node,
 	    const char *name, const char *text, const char *link,
 	    bool *changed);
-int etc_check(struct nsnet_ctx *ctx, const char *lab, const char *node,
-	      const char *name);
 void etc_drop(const char *lab, const char *node, const char *keep);
 void etc_drop_all(const char *lab);
+int etc_node_dir(const char *node);
+int etc_state_at(int dfd, const char *lab, const char *name, const char *text,
+		 const char *link);
 char *etc_read(const char *lab, const char *node, const char *name,
 	       char **link);
 bool etc_owned(const char *lab, const char *node, const char *name);
-bool etc_same(const char *lab, const char *node, const char *name,
-	      const char *text, const char *link);
+
 
 /* svc_files.c: what the files say */
 /**

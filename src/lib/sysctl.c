@@ -184,7 +184,7 @@ static int record_save(struct nsnet_ctx *ctx, int dirfd, json_t *rec)
 		return nsnet_fail(ctx, -errno, "write %s/%s", STATE_DIR,
 				  FWD_RECORD_TMP);
 	errno = 0;
-	if (json_dumpfd(rec, fd, JSON_INDENT(1) | JSON_SORT_KEYS) < 0 ||
+	if (json_write_fd(rec, fd) < 0 ||
 	    fdatasync(fd) < 0)
 		err = nsnet_fail(ctx, errno ? -errno : -EIO, "write %s/%s",
 				 STATE_DIR, FWD_RECORD_TMP);
