@@ -125,4 +125,26 @@ YAML
 fails_with 2 "no-such-command-here: command not found" nsnet up "$T/bad.yaml"
 no_residue "  ... and changes nothing"
 
+# ------------------------------------------------------------ loopback resolvers
+# The sandbox's /etc is its own (an overlay): play a host whose resolver is
+# systemd-resolved's stub on loopback, unreachable from any namespace.
+printf 'nameserver 127.0.0.53\noptions edns0 trust-ad\nsearch example.com\n' >/etc/resolv.conf
+cat >"$T/plain.yaml" <<'YAML'
+lab: plain
+networks:
+  sw: {subnet: 10.79.0.0/24, gateway: 10.79.0.1}
+nodes:
+  red:
+    interfaces:
+      eth0: {network: sw, address: 10.79.0.2}
+YAML
+ok -m "up a lab without dnsmasq, the host's resolver on loopback" nsnet up "$T/plain.yaml"
+r=$(nsnet exec plain red -- cat /etc/resolv.conf)
+is "$(grep -c '^nameserver' <<<"$r")" 0 "  ... red's resolv.conf names no loopback resolver"
+like "$r" "# nameserver 127.0.0.53: the host's, unreachable" "  ... and says why"
+like "$r" "search example.com" "  ... and keeps the host's search domain"
+like "$r" "options edns0 trust-ad" "  ... and options"
+ok -m "down plain" nsnet down plain
+ok -m "  ... removes red's resolv.conf" test ! -e /etc/netns/red
+
 done_testing
