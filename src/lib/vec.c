@@ -21,7 +21,10 @@ void *vec_push(struct vec *v)
 	char *item;
 
 	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 16;
+		/* Big items (a lab file's interfaces, routes) mostly come one
+		 * or two to an array: 16 of them for every node of a large
+		 * lab cost more in malloc and page faults than the parse. */
+		size_t cap = v->cap ? v->cap * 2 : v->size >= 64 ? 2 : 16;
 		void *p = realloc(v->items, cap * v->size);
 
 		if (!p)
