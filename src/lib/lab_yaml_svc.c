@@ -645,8 +645,8 @@ static void run_default_id(struct lab_node *node, size_t i)
 {
 	struct lab_run *r = &node->runs[i];
 	const char *prog = strrchr(r->argv[0], '/');
-	char base[LAB_RUN_ID_MAX + 1], *p;
-	size_t k, same = 0;
+	char base[LAB_RUN_ID_MAX + 1], num[24], *p;
+	size_t k, len, same = 0;
 
 	prog = prog ? prog + 1 : r->argv[0];
 	/* Cut long names so that "-N" still fits after them. */
@@ -663,8 +663,13 @@ static void run_default_id(struct lab_node *node, size_t i)
 		strcpy(r->id, base);
 		return;
 	}
-	base[LAB_RUN_ID_MAX - 8] = '\0';
-	snprintf(r->id, sizeof(r->id), "%s-%zu", base, same + 1);
+	/* "-N" after as much of the base as fits */
+	snprintf(num, sizeof(num), "-%zu", same + 1);
+	len = strlen(base);
+	if (len + strlen(num) > LAB_RUN_ID_MAX)
+		len = LAB_RUN_ID_MAX - strlen(num);
+	memcpy(r->id, base, len);
+	memcpy(r->id + len, num, strlen(num) + 1);
 }
 
 /**

@@ -379,6 +379,48 @@ static int check_file(const char *path, struct lab_diags *d)
 	return rc ? rc : rc2;
 }
 
+/* test_services() - the service keys of good/services.yaml, as read */
+static void test_services(void)
+{
+	static const char *const ids[] = {
+		"srv-sleep", "srv-sleep-2", "srv-python3", "srv-echo", "long-nap",
+	};
+	struct lab_diags d = { 0 };
+	const struct lab_node *srv, *cli;
+	struct lab *lab = NULL;
+	char path[4096];
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/good/services.yaml", fixtures());
+	is_int(lab_parse_file(path, &lab, &d), 0, "services.yaml parses");
+	if (!lab || lab->n_nodes != 2) {
+		show_diags(&d);
+		lab_diags_free(&d);
+		lab_free(lab);
+		return;
+	}
+	srv = &lab->nodes[0];
+	cli = &lab->nodes[1];
+	is_int((int)srv->n_runs, 5, "srv has 5 run entries");
+	for (i = 0; i < 5 && i < srv->n_runs; i++)
+		is_str(srv->runs[i].id, ids[i], "run id %zu", i);
+	is_str(srv->runs[2].argv[2], "print('a | b')", "a list's words are taken as they are");
+	is_str(srv->runs[3].argv[1], "quoted | pipe", "'...' quotes a word");
+	is_str(srv->runs[3].argv[2], "and $dollar", "\"...\" quotes a word");
+	ok(srv->runs[3].restart == LAB_RESTART_NO && srv->runs[3].user &&
+	   !strcmp(srv->runs[3].user, "nobody"), "restart: no, user: nobody");
+	ok(srv->runs[4].restart == LAB_RESTART_ALWAYS, "restart: always");
+	is_int((int)srv->n_hosts, 2, "srv has 2 hosts: entries");
+	is_int((int)cli->dns.n_servers, 1, "cli: one nameserver, given as a value");
+	is_int((int)cli->dns.n_options, 2, "cli: two options");
+	ok(cli->ifaces[0].addr_kind == LAB_ADDR_DHCP, "address: dhcp");
+	ok(lab->networks[1].dhcp.lease == LAB_LEASE_INFINITE &&
+	   lab->networks[1].dhcp.server == 0, "lease: infinite, server: srv");
+	is_int((int)lab->networks[0].dhcp.lease, 12 * 3600, "lease: 12h");
+	lab_diags_free(&d);
+	lab_free(lab);
+}
+
 /* test_good() - every good fixture is clean */
 static void test_good(void)
 {
@@ -734,6 +776,7 @@ int main(void)
 {
 	test_full();
 	test_nat_forwards();
+	test_services();
 	test_good();
 	test_bad();
 	test_host_ifname();
