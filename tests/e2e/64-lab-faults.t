@@ -35,7 +35,7 @@ for ((i = 1; i <= n; i++)); do
 		# start the next round from nothing
 		nsnet down house >/dev/null 2>&1
 	fi
-	rm -f /run/nsnet/house.*	# reported once, below
+	rm -rf /run/nsnet/house.*	# reported once, below
 done
 is "$stateful" "" "no failed up left a state file (/run/nsnet/house.*)"
 NSNET_FAIL_AT=$n nsnet up "$F" >/dev/null 2>&1

@@ -86,7 +86,7 @@ scrub() {
 		rm -f "$f"
 	done
 	ip link del br77 2>/dev/null
-	rm -f /run/nsnet/big.*
+	rm -rf /run/nsnet/big.*
 }
 
 # A clean run first, to measure and to scale the kill window

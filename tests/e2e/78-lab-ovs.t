@@ -172,7 +172,7 @@ is "$bad" "" "a failure at any operation leaves no bridge, port, link or namespa
 
 # --- down finds the lab's OVS objects by their tag, with the state lost
 ok nsnet up "$F"
-rm -f /run/nsnet/ovs.*
+rm -rf /run/nsnet/ovs.*
 ok nsnet down ovs
 is "$(vsctl list-br)" "other" "down (state lost): the lab's bridge is gone, the foreign one stays"
 is "$(vsctl list-ports other)" "other-p" "  ... with its port"
