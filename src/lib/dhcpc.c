@@ -19,12 +19,15 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 #include <sys/socket.h>
 
 #include "dhcp.h"
@@ -399,6 +402,28 @@ static int timers(struct dhcpc *c)
 }
 
 /**
+ * wait_sent() - let a unicast message leave before the address goes
+ * @c:		client
+ *
+ * A RELEASE goes to the server's address: while its MAC is being resolved
+ * the datagram waits in the neighbour queue, and removing our address
+ * right away loses it (the server then keeps the lease until it expires).
+ * A UDP socket's unsent bytes (SIOCOUTQ) include such a datagram, so wait
+ * until they are 0, for at most a second.
+ */
+static void wait_sent(struct dhcpc *c)
+{
+	struct timespec nap = { 0, 5 * 1000 * 1000 };
+	int pending, i;
+
+	for (i = 0; i < 200; i++) {
+		if (ioctl(c->udp, SIOCOUTQ, &pending) < 0 || pending <= 0)
+			return;
+		nanosleep(&nap, NULL);
+	}
+}
+
+/**
  * release() - give the lease back and take it off the interface
  * @c:		client
  *
@@ -413,7 +438,8 @@ static int release(struct dhcpc *c)
 		build(c, &m, DHCP_RELEASE);
 		m.ciaddr = c->lease.address;
 		m.server_id = c->lease.server;
-		send_msg(c, &m, c->lease.server);
+		if (send_msg(c, &m, c->lease.server) == 0)
+			wait_sent(c);
 	}
 	return drop_lease(c);
 }
