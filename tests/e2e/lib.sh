@@ -237,20 +237,6 @@ _result() {
 }
 
 # pass NAME / fail NAME - record a result computed by the test itself
-# todo WHY NAME CMD... - a check of a known, not yet fixed bug: run CMD and
-# report it with TAP's "# TODO WHY" directive, so its failure is shown but
-# does not fail the test (and a pass is reported as unexpected)
-todo() {
-	local why=$1 name=${2//#/\\#}
-	shift 2
-	_T_N=$((_T_N + 1))
-	if "$@" >/dev/null 2>&1; then
-		echo "ok $_T_N - $name # TODO $why"
-	else
-		echo "not ok $_T_N - $name # TODO $why"
-	fi
-}
-
 pass() { _result 0 "$*"; }
 fail() { _result 1 "$*"; }
 
