@@ -173,14 +173,30 @@ static int parse_addr(const struct nlmsghdr *nlh, void *data)
 int nsnet_addr_list(struct nsnet_ctx *ctx, const char *ns, int family,
 		    struct nsnet_address **out)
 {
-	struct vec v = { .size = sizeof(struct nsnet_address) };
 	struct nl_sock *s;
-	int err;
 
 	nsnet_clear_err(ctx);
 	s = nl_sock_get(ctx, ns);
 	if (!s)
 		return -ENOENT;
+	return addr_list_sock(ctx, s, family, out);
+}
+
+/**
+ * addr_list_sock() - every address of the socket's namespace
+ * @ctx:	context
+ * @s:		socket
+ * @family:	AF_INET, AF_INET6 or 0
+ * @out:	result array, free() it
+ *
+ * Return: the count, or -errno.
+ */
+int addr_list_sock(struct nsnet_ctx *ctx, struct nl_sock *s, int family,
+		   struct nsnet_address **out)
+{
+	struct vec v = { .size = sizeof(struct nsnet_address) };
+	int err;
+
 	err = nl_dump(ctx, s, RTM_GETADDR, family, sizeof(struct ifaddrmsg),
 		      parse_addr, &v);
 	if (err) {

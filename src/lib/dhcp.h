@@ -128,28 +128,8 @@ void dhcp_times(const struct dhcp_msg *ack, uint32_t *t1, uint32_t *t2);
 unsigned int dhcp_mask_len(in_addr_t mask);
 const char *dhcp_type_name(unsigned int type);
 
-/**
- * struct dhcpc_opts - what dhcpc_run() does
- * @ifname:	interface in the current namespace
- * @hostname:	sent as option 12 (the node name), so the server learns it;
- *		NULL: none
- * @lease_path:	the lease is written here as JSON, atomically (tmp+rename),
- *		and removed on release; NULL: none
- * @resolv_path: "nameserver"/"search" lines are written into this file in
- *		place (a bind mount may pin its inode); NULL: none
- * @once:	return 0 once the first lease is configured (the address stays)
- * @timeout_ms:	with @once: give up after this long (-ETIMEDOUT); 0: never
- */
-struct dhcpc_opts {
-	const char *ifname;
-	const char *hostname;
-	const char *lease_path;
-	const char *resolv_path;
-	bool once;
-	unsigned int timeout_ms;
-};
-
-int dhcpc_run(struct nsnet_ctx *ctx, const struct dhcpc_opts *o);
+/* The options are the public struct nsnet_dhcpc_opts (nsnet.h). */
+int dhcpc_run(struct nsnet_ctx *ctx, const struct nsnet_dhcpc_opts *o);
 
 /* dhcpc_cfg.c: the lease applied to the interface and written to files */
 /**

@@ -69,7 +69,7 @@ enum dhcpc_state {
  */
 struct dhcpc {
 	struct nsnet_ctx *ctx;
-	const struct dhcpc_opts *o;
+	const struct nsnet_dhcpc_opts *o;
 	int ifindex;
 	uint8_t mac[16];
 	unsigned int mac_len;
@@ -544,7 +544,7 @@ static int loop(struct dhcpc *c)
  *
  * Return: 0, or -errno (-ETIMEDOUT: no lease within @o->timeout_ms).
  */
-int dhcpc_run(struct nsnet_ctx *ctx, const struct dhcpc_opts *o)
+int dhcpc_run(struct nsnet_ctx *ctx, const struct nsnet_dhcpc_opts *o)
 {
 	struct dhcpc c = { .ctx = ctx, .o = o, .udp = -1, .sfd = -1 };
 	sigset_t mask, old;
@@ -612,15 +612,6 @@ out:
 int nsnet_dhcp_client(struct nsnet_ctx *ctx, const char *ns,
 		      const struct nsnet_dhcpc_opts *o)
 {
-	struct dhcpc_opts d = {
-		.ifname = o->ifname,
-		.hostname = o->hostname,
-		.lease_path = o->lease_path,
-		.resolv_path = o->resolv_path,
-		.once = o->once,
-		.timeout_ms = o->timeout_ms,
-	};
-
 	nsnet_clear_err(ctx);
 	if (ns && *ns) {
 		int fd = ns_open(ctx, ns);
@@ -635,5 +626,5 @@ int nsnet_dhcp_client(struct nsnet_ctx *ctx, const char *ns,
 		}
 		close(fd);
 	}
-	return dhcpc_run(ctx, &d);
+	return dhcpc_run(ctx, o);
 }

@@ -56,8 +56,11 @@ void lab_tag(const char *lab, char *buf, size_t len);
  * @exists:	there is a live namespace of that name
  * @stale:	there is a file of that name with no namespace mounted on it
  * @ours:	it is tagged as this lab's (lo's alias), or journaled
- * @host_nsid:	the id the host gives it (-1: none), to tell which host
- *		veth is really connected to which node
+ * @host_id:	the id it gives the host (-1: none): its link whose peer is
+ *		(@host_id, N) is connected to the host's link of ifindex N.
+ *		Asked of the namespace, whose ids are few: asking the host
+ *		for its id of each of N namespaces costs O(N) each (the
+ *		kernel walks its id table), O(N^2) for a lab
  * @links:	its links, sorted by ifindex
  * @byname:	the same links sorted by name, for obs_link()
  * @n_links:	count
@@ -71,7 +74,7 @@ struct obs_ns {
 	bool exists;
 	bool stale;
 	bool ours;
-	int host_nsid;
+	int host_id;
 	struct nsnet_link *links;
 	const struct nsnet_link **byname;
 	int n_links;

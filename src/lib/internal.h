@@ -100,6 +100,11 @@ int ns_open(struct nsnet_ctx *ctx, const char *ns);
 int ns_open_target(struct nsnet_ctx *ctx, const char *spec);
 bool path_is_nsfs(const char *path);
 int ns_call(int nsfd, int (*fn)(void *), void *arg);
+
+/* ---- the same work in many namespaces (ns_each.c) ---- */
+typedef int (*ns_each_fn)(struct nsnet_ctx *w, size_t i, void *arg);
+int ns_each(struct nsnet_ctx *ctx, const int *fds, size_t n, ns_each_fn fn,
+	    void *arg);
 int ns_path(struct nsnet_ctx *ctx, const char *name, char *buf, size_t len);
 
 /* ---- prefix arithmetic (prefix.c) ---- */
@@ -234,6 +239,10 @@ void msg_route(struct nl_req *r, uint16_t type, const struct nsnet_prefix *dst,
 int link_index(struct nsnet_ctx *ctx, struct nl_sock *s, const char *ns,
 	       const char *name);
 int link_cmp_index(const void *a, const void *b);
+int addr_list_sock(struct nsnet_ctx *ctx, struct nl_sock *s, int family,
+		   struct nsnet_address **out);
+int route_list_sock(struct nsnet_ctx *ctx, struct nl_sock *s, int family,
+		    struct nsnet_route **out);
 int link_list_sock(struct nsnet_ctx *ctx, struct nl_sock *s,
 		   struct nsnet_link **out);
 int netns_id_fd(struct nsnet_ctx *ctx, struct nl_sock *s, int fd);

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
 
 #include "engine.h"
 #include "fw.h"
@@ -67,39 +69,18 @@ static int cmp_link_name(const void *a, const void *b)
 }
 
 /**
- * host_nsid() - the id the host gives the namespace at @path
+ * dump_sock() - links, addresses and routes of the socket's namespace
  * @ctx:	context
- * @path:	namespace file
- *
- * Return: the id, or -1.
- */
-static int host_nsid(struct nsnet_ctx *ctx, const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), id = -1;
-	struct nl_sock *s;
-
-	if (fd < 0)
-		return -1;
-	s = nl_sock_get(ctx, NULL);
-	if (s)
-		id = netns_id_fd(ctx, s, fd);
-	close(fd);
-	return id;
-}
-
-/**
- * dump_ns() - links, addresses and routes of one namespace
- * @ctx:	context
- * @ns:		namespace name, NULL for the host
+ * @s:		socket
  * @o:		filled
  *
  * Return: 0, or -errno recorded in @ctx.
  */
-static int dump_ns(struct nsnet_ctx *ctx, const char *ns, struct obs_ns *o)
+static int dump_sock(struct nsnet_ctx *ctx, struct nl_sock *s, struct obs_ns *o)
 {
 	int i;
 
-	o->n_links = nsnet_link_list(ctx, ns, &o->links);
+	o->n_links = link_list_sock(ctx, s, &o->links);
 	if (o->n_links < 0)
 		return o->n_links;
 	o->byname = malloc((o->n_links ? o->n_links : 1) * sizeof(*o->byname));
@@ -108,13 +89,81 @@ static int dump_ns(struct nsnet_ctx *ctx, const char *ns, struct obs_ns *o)
 	for (i = 0; i < o->n_links; i++)
 		o->byname[i] = &o->links[i];
 	qsort(o->byname, (size_t)o->n_links, sizeof(*o->byname), cmp_link_name);
-	o->n_addrs = nsnet_addr_list(ctx, ns, 0, &o->addrs);
+	o->n_addrs = addr_list_sock(ctx, s, 0, &o->addrs);
 	if (o->n_addrs < 0)
 		return o->n_addrs;
-	o->n_routes = nsnet_route_list(ctx, ns, 0, &o->routes);
+	o->n_routes = route_list_sock(ctx, s, 0, &o->routes);
 	if (o->n_routes < 0)
 		return o->n_routes;
 	return 0;
+}
+
+/**
+ * struct obs_job - observe()'s work in the lab's namespaces
+ * @o:		the observation; worker i fills @o->ns[i] only
+ * @fds:	descriptor of each namespace of @o->ns, -1 for none
+ */
+struct obs_job {
+	struct observed *o;
+	const int *fds;
+};
+
+/**
+ * dump_here() - ns_each() work: dump namespace @i, from inside it
+ * @w:		the worker's context
+ * @i:		index into the job's namespaces
+ * @arg:	struct obs_job
+ *
+ * The socket is opened by the worker, already in the namespace, and closed
+ * right after: each namespace is visited once.
+ *
+ * Return: 0, or -errno recorded in @w.
+ */
+static int dump_here(struct nsnet_ctx *w, size_t i, void *arg)
+{
+	const struct obs_job *j = arg;
+	struct obs_ns *ns = &j->o->ns[i];
+	struct nl_sock *s = nl_sock_fd(w, j->fds[i], ns->name);
+	uint64_t ino;
+	int err;
+
+	if (!s)
+		return -EIO;
+	ino = s->ino;
+	err = dump_sock(w, s, ns);
+	/* After the dump: listing a veth to the host gave the host an id. */
+	if (!err)
+		ns->host_id = netns_id_fd(w, s, w->host_fd);
+	nl_sock_forget(w, ino);
+	return err;
+}
+
+/**
+ * open_ns() - the namespace file of one name of interest
+ * @ns:		its entry, name set; exists/stale filled in
+ *
+ * A file with no namespace mounted on it is stale (a killed run's). The
+ * open does not block whatever the file is.
+ *
+ * Return: a descriptor of a live namespace, or -1.
+ */
+static int open_ns(struct obs_ns *ns)
+{
+	char path[sizeof(NETNS_RUN_DIR) + NSNET_NSNAMSIZ];
+	struct statfs sfs;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, ns->name);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	if (fstatfs(fd, &sfs) == 0 && sfs.f_type == NSFS_MAGIC) {
+		ns->exists = true;
+		return fd;
+	}
+	close(fd);
+	ns->stale = true;
+	return -1;
 }
 
 /**
@@ -128,13 +177,18 @@ static int dump_ns(struct nsnet_ctx *ctx, const char *ns, struct obs_ns *o)
  *		those is a node the lab had: a killed `down` leaves them)
  * @o:		result; free with observed_free()
  *
+ * The namespaces are dumped by ns_each()'s workers, in parallel.
+ *
  * Return: 0, or -errno.
  */
 int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 	    size_t n_names, json_t *journal, json_t *recorded, struct observed *o)
 {
 	char tag[LAB_NAME_MAX + 8];
+	struct obs_job job = { .o = o };
 	const char **sorted;
+	struct nl_sock *hs;
+	int *fds;
 	size_t i;
 	int err = 0;
 
@@ -142,7 +196,10 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 	o->journal = json_incref(journal);
 	lab_tag(lab, tag, sizeof(tag));
 	o->host.exists = o->host.ours = true;
-	err = dump_ns(ctx, NULL, &o->host);
+	hs = nl_sock_get(ctx, NULL);
+	if (!hs)
+		return -ENOENT;
+	err = dump_sock(ctx, hs, &o->host);
 	if (err)
 		return err;
 	err = ovs_observe(ctx, lab, &o->ovs);
@@ -156,8 +213,10 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 	err = 0;
 	o->ns = calloc(n_names ? n_names : 1, sizeof(*o->ns));
 	sorted = malloc((n_names ? n_names : 1) * sizeof(*sorted));
-	if (!o->ns || !sorted) {
+	fds = malloc((n_names ? n_names : 1) * sizeof(*fds));
+	if (!o->ns || !sorted || !fds) {
 		free(sorted);
+		free(fds);
 		return nsnet_fail(ctx, -ENOMEM, "observe");
 	}
 	/* Sorted and unique, so observed_ns() can bsearch. */
@@ -165,36 +224,32 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 	qsort(sorted, n_names, sizeof(*sorted), cmp_str);
 	for (i = 0; i < n_names; i++) {
 		struct obs_ns *ns = &o->ns[o->n_ns];
-		char path[sizeof(NETNS_RUN_DIR) + NSNET_NSNAMSIZ];
-		const struct nsnet_link *lo;
 
 		if (i && !strcmp(sorted[i], sorted[i - 1]))
 			continue;	/* named twice */
-		ns->host_nsid = -1;
+		ns->host_id = -1;
 		snprintf(ns->name, sizeof(ns->name), "%s", sorted[i]);
-		o->n_ns++;
-		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, sorted[i]);
-		if (access(path, F_OK) < 0)
-			continue;
-		ns->exists = true;
-		if (!path_is_nsfs(path)) {
-			/* A stale file: not a namespace. Ours to clean up
-			 * only if our own killed run left it. */
-			ns->exists = false;
-			ns->stale = true;
-			ns->ours = journaled(journal, "netns", "", sorted[i]) ||
-				   json_listed(recorded, sorted[i]);
-			continue;
-		}
-		err = dump_ns(ctx, sorted[i], ns);
-		if (err)
-			break;
-		ns->host_nsid = host_nsid(ctx, path);
-		lo = obs_link(ns, "lo");
-		ns->ours = (lo && !strcmp(lo->alias, tag)) ||
-			   journaled(journal, "netns", "", sorted[i]);
+		fds[o->n_ns++] = open_ns(ns);
 	}
 	free(sorted);
+	job.fds = fds;
+	err = ns_each(ctx, fds, o->n_ns, dump_here, &job);
+	for (i = 0; i < o->n_ns; i++) {
+		struct obs_ns *ns = &o->ns[i];
+		const struct nsnet_link *lo = obs_link(ns, "lo");
+
+		if (fds[i] >= 0)
+			close(fds[i]);
+		/* A stale file is ours to clean up only if our own killed
+		 * run left it; a live namespace is ours by its lo's tag. */
+		if (ns->stale)
+			ns->ours = journaled(journal, "netns", "", ns->name) ||
+				   json_listed(recorded, ns->name);
+		else if (ns->exists)
+			ns->ours = (lo && !strcmp(lo->alias, tag)) ||
+				   journaled(journal, "netns", "", ns->name);
+	}
+	free(fds);
 	if (!err)
 		nsnet_clear_err(ctx);
 	return err;

@@ -956,9 +956,12 @@ static int plan_port(struct planner *pl, const struct want_if *w,
 	struct op *op;
 
 	/* Both names may exist without being each other's ends (peer:
-	 * names swapped between nodes): that is as good as missing. */
+	 * names swapped between nodes): that is as good as missing. The
+	 * node end's peer must be the host end, in the host (host
+	 * ifindexes are unique, so then the pair is this one). */
 	if (!*l || !h || h->link != (*l)->ifindex || !node ||
-	    h->link_netnsid != node->host_nsid) {
+	    (*l)->link != h->ifindex || node->host_id < 0 ||
+	    (*l)->link_netnsid != node->host_id) {
 		/* One end without the other (a renamed peer, a half-removed
 		 * pair): start over with a fresh pair. */
 		if (*l && !plan_add(pl->p, OP_DEL_NSLINK, w->ns, w->name))

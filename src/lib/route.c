@@ -235,14 +235,30 @@ static int parse_route(const struct nlmsghdr *nlh, void *data)
 int nsnet_route_list(struct nsnet_ctx *ctx, const char *ns, int family,
 		     struct nsnet_route **out)
 {
-	struct vec v = { .size = sizeof(struct nsnet_route) };
 	struct nl_sock *s;
-	int err;
 
 	nsnet_clear_err(ctx);
 	s = nl_sock_get(ctx, ns);
 	if (!s)
 		return -ENOENT;
+	return route_list_sock(ctx, s, family, out);
+}
+
+/**
+ * route_list_sock() - the main routing table of the socket's namespace
+ * @ctx:	context
+ * @s:		socket
+ * @family:	AF_INET, AF_INET6 or 0
+ * @out:	result array, free() it
+ *
+ * Return: the count, or -errno.
+ */
+int route_list_sock(struct nsnet_ctx *ctx, struct nl_sock *s, int family,
+		    struct nsnet_route **out)
+{
+	struct vec v = { .size = sizeof(struct nsnet_route) };
+	int err;
+
 	err = nl_dump(ctx, s, RTM_GETROUTE, family, sizeof(struct rtmsg),
 		      parse_route, &v);
 	if (err) {

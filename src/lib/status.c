@@ -128,51 +128,31 @@ static bool cable_peer(struct nsnet_ctx *ctx, const struct observed *o,
 }
 
 /**
- * cmp_far_end() - order host veths by the (netnsid, ifindex) of their peer
- * @a:		const struct nsnet_link *const *
- * @b:		same
- *
- * Return: <0, 0, >0.
- */
-static int cmp_far_end(const void *a, const void *b)
-{
-	const struct nsnet_link *x = *(const struct nsnet_link *const *)a;
-	const struct nsnet_link *y = *(const struct nsnet_link *const *)b;
-
-	if (x->link_netnsid != y->link_netnsid)
-		return x->link_netnsid < y->link_netnsid ? -1 : 1;
-	return (x->link > y->link) - (x->link < y->link);
-}
-
-/**
  * find_peer() - name the other end of a node's veth
  * @ctx:	context
  * @o:		observation (host and nodes)
- * @ends:	the host's links sorted with cmp_far_end()
- * @n_ends:	count
  * @node:	the node's observation
  * @l:		the node's link
  * @out:	"HOSTIF" or "NODE:IF"
  * @len:	size of @out
  *
  * The kernel reports a veth's peer as (netnsid, ifindex) relative to the
- * link's own namespace. A host veth whose peer is (the node's id as the
- * host sees it, this link's ifindex) is this link's other end; otherwise
- * it may be a cable to another node (cable_peer()).
+ * link's own namespace. A peer in the host (the node's id for it) is the
+ * host link of that ifindex, when that link points back at this one;
+ * otherwise it may be a cable to another node (cable_peer()).
  */
 static void find_peer(struct nsnet_ctx *ctx, const struct observed *o,
-		      const struct nsnet_link *const *ends, size_t n_ends,
 		      const struct obs_ns *node, const struct nsnet_link *l,
 		      char *out, size_t len)
 {
-	const struct nsnet_link key = { .link_netnsid = node->host_nsid,
-					.link = l->ifindex }, *kp = &key;
-	const struct nsnet_link *const *h;
+	const struct nsnet_link key = { .ifindex = l->link };
+	const struct nsnet_link *h = NULL;
 
-	h = node->host_nsid < 0 ? NULL :
-	    bsearch(&kp, ends, n_ends, sizeof(*ends), cmp_far_end);
-	if (h) {
-		snprintf(out, len, "%s", (*h)->name);
+	if (node->host_id >= 0 && l->link_netnsid == node->host_id)
+		h = bsearch(&key, o->host.links, (size_t)o->host.n_links,
+			    sizeof(key), link_cmp_index);
+	if (h && h->link == l->ifindex) {
+		snprintf(out, len, "%s", h->name);
 		return;
 	}
 	if (l->link_netnsid >= 0 && cable_peer(ctx, o, node, l, out, len))
@@ -184,14 +164,11 @@ static void find_peer(struct nsnet_ctx *ctx, const struct observed *o,
  * fill_if() - one status row
  * @ctx:	context
  * @o:		observation
- * @ends:	the host's links sorted with cmp_far_end()
- * @n_ends:	count
  * @ns:		the node
  * @l:		its link
  * @e:		row to fill
  */
 static void fill_if(struct nsnet_ctx *ctx, const struct observed *o,
-		    const struct nsnet_link *const *ends, size_t n_ends,
 		    const struct obs_ns *ns, const struct nsnet_link *l,
 		    struct nsnet_lab_if *e)
 {
@@ -202,7 +179,7 @@ static void fill_if(struct nsnet_ctx *ctx, const struct observed *o,
 	snprintf(e->ifname, sizeof(e->ifname), "%s", l->name);
 	e->operstate = l->operstate;
 	e->flags = l->flags;
-	find_peer(ctx, o, ends, n_ends, ns, l, e->peer, sizeof(e->peer));
+	find_peer(ctx, o, ns, l, e->peer, sizeof(e->peer));
 	h = obs_link(&o->host, e->peer);
 	if (h && h->master) {
 		const struct nsnet_link key = { .ifindex = h->master };
@@ -256,7 +233,6 @@ int nsnet_lab_status(struct nsnet_ctx *ctx, const char *lab,
 {
 	struct vec v = { .size = sizeof(struct nsnet_lab_if) };
 	char tag[LAB_NAME_MAX + 8];
-	const struct nsnet_link **ends = NULL;
 	struct observed o = { 0 };
 	json_t *st = NULL, *nodes;
 	const char **names = NULL;
@@ -279,12 +255,6 @@ int nsnet_lab_status(struct nsnet_ctx *ctx, const char *lab,
 	err = observe(ctx, lab, names, n, NULL, nodes, &o);
 	if (err)
 		goto out;
-	ends = malloc(((size_t)o.host.n_links + 1) * sizeof(*ends));
-	if (!ends)
-		goto oom;
-	for (j = 0; j < o.host.n_links; j++)
-		ends[j] = &o.host.links[j];
-	qsort(ends, (size_t)o.host.n_links, sizeof(*ends), cmp_far_end);
 	lab_tag(lab, tag, sizeof(tag));
 	for (i = 0; i < o.n_ns; i++) {
 		size_t before = v.n;
@@ -299,7 +269,7 @@ int nsnet_lab_status(struct nsnet_ctx *ctx, const char *lab,
 			e = vec_push(&v);
 			if (!e)
 				goto oom;
-			fill_if(ctx, &o, ends, (size_t)o.host.n_links, &o.ns[i], l, e);
+			fill_if(ctx, &o, &o.ns[i], l, e);
 		}
 		if (v.n > before)
 			continue;
@@ -316,7 +286,6 @@ oom:
 	err = nsnet_fail(ctx, -ENOMEM, "status");
 out:
 	free(v.items);
-	free(ends);
 	free(names);
 	observed_free(&o);
 	json_decref(st);

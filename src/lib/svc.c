@@ -381,7 +381,7 @@ const char *svc_act_text(const struct svc_act *a, char *buf, size_t len)
 static int dhcp_job_run(void *arg)
 {
 	const struct dhcp_job *j = arg;
-	struct dhcpc_opts o = {
+	struct nsnet_dhcpc_opts o = {
 		.ifname = j->ifname,
 		.hostname = j->hostname,
 		.lease_path = j->lease_path,
