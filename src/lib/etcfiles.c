@@ -110,33 +110,40 @@ static char *read_small(int dfd, const char *name, size_t max, size_t *len)
 }
 
 /**
- * etc_owner() - whose an entry of /etc/netns/NODE is
+ * etc_owner_link() - whose an entry of /etc/netns/NODE is, and its target
  * @dfd:	/etc/netns/NODE
  * @name:	the entry
  * @lab:	the lab asking
+ * @target:	PATH_MAX bytes: the symlink's target, "" when not a symlink
+ *
+ * A node's hosts is usually a symlink: reading the link first settles
+ * that case in one call (a thousand nodes are checked on every `up`).
  *
  * Return: ETC_MISSING, ETC_OURS (the lab's marker, or a symlink into the
  * lab's runtime directory) or ETC_FOREIGN.
  */
-static enum etc_owner etc_owner(int dfd, const char *name, const char *lab)
+static enum etc_owner etc_owner_link(int dfd, const char *name,
+				     const char *lab, char *target)
 {
-	char marker[128], target[PATH_MAX], want[PATH_MAX];
+	char marker[128], want[PATH_MAX];
 	struct stat st;
 	size_t n, len;
 	ssize_t r;
 	char *text;
 
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return ETC_MISSING;
-	if (S_ISLNK(st.st_mode)) {
-		r = readlinkat(dfd, name, target, sizeof(target) - 1);
-		if (r < 0)
-			return ETC_FOREIGN;
+	target[0] = '\0';
+	r = readlinkat(dfd, name, target, PATH_MAX - 1);
+	if (r >= 0) {
 		target[r] = '\0';
 		n = (size_t)snprintf(want, sizeof(want), "%s/%s.d/", STATE_DIR,
 				     lab);
 		return !strncmp(target, want, n) ? ETC_OURS : ETC_FOREIGN;
 	}
+	if (errno == ENOENT)
+		return ETC_MISSING;
+	if (errno != EINVAL ||
+	    fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return ETC_FOREIGN;
 	if (!S_ISREG(st.st_mode))
 		return ETC_FOREIGN;
 	etc_marker(lab, marker, sizeof(marker));
@@ -147,6 +154,21 @@ static enum etc_owner etc_owner(int dfd, const char *name, const char *lab)
 	r = len == n && !memcmp(text, marker, n);
 	free(text);
 	return r ? ETC_OURS : ETC_FOREIGN;
+}
+
+/**
+ * etc_owner() - whose an entry of /etc/netns/NODE is
+ * @dfd:	/etc/netns/NODE
+ * @name:	the entry
+ * @lab:	the lab asking
+ *
+ * Return: as etc_owner_link().
+ */
+static enum etc_owner etc_owner(int dfd, const char *name, const char *lab)
+{
+	char target[PATH_MAX];
+
+	return etc_owner_link(dfd, name, lab, target);
 }
 
 /**
@@ -309,22 +331,22 @@ int etc_node_dir(const char *node)
 int etc_state_at(int dfd, const char *lab, const char *name, const char *text,
 		 const char *link)
 {
-	enum etc_owner own = dfd < 0 ? ETC_MISSING : etc_owner(dfd, name, lab);
-	char cur[PATH_MAX], *old;
-	bool same = false;
+	char cur[PATH_MAX];
+	enum etc_owner own = dfd < 0 ? ETC_MISSING :
+			     etc_owner_link(dfd, name, lab, cur);
+	bool same;
 	size_t len;
-	ssize_t r;
+	char *old;
 
 	if (own != ETC_OURS)
 		return own;
 	if (text) {
-		old = read_small(dfd, name, strlen(text) + 1, &len);
+		old = cur[0] ? NULL :
+		      read_small(dfd, name, strlen(text) + 1, &len);
 		same = old && len == strlen(text) && !memcmp(old, text, len);
 		free(old);
 	} else {
-		r = readlinkat(dfd, name, cur, sizeof(cur) - 1);
-		same = r >= 0 && (size_t)r == strlen(link) &&
-		       !memcmp(cur, link, (size_t)r);
+		same = !strcmp(cur, link);
 	}
 	return same ? ETC_SAME_OURS : ETC_OURS;
 }

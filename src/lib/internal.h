@@ -41,6 +41,8 @@ struct nl_sock {
 	uint64_t used;
 };
 
+int sock_open_here(struct nl_sock *s);
+
 /* At most this many cached sockets: beyond, the least recently used goes. */
 #define SOCK_CACHE_MAX 256
 

@@ -33,9 +33,12 @@
  * sock_open_here() - open and configure a route socket in the current ns
  * @s:		the cache entry to fill
  *
+ * Also for a socket used once, outside the cache (ns_each() workers,
+ * already in the namespace); mnl_socket_close() it then.
+ *
  * Return: 0, or -errno.
  */
-static int sock_open_here(struct nl_sock *s)
+int sock_open_here(struct nl_sock *s)
 {
 	int one = 1;
 

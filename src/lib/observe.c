@@ -115,7 +115,7 @@ struct obs_job {
  * @arg:	struct obs_job
  *
  * The socket is opened by the worker, already in the namespace, and closed
- * right after: each namespace is visited once.
+ * right after: each namespace is visited once, so it skips the cache.
  *
  * Return: 0, or -errno recorded in @w.
  */
@@ -123,18 +123,17 @@ static int dump_here(struct nsnet_ctx *w, size_t i, void *arg)
 {
 	const struct obs_job *j = arg;
 	struct obs_ns *ns = &j->o->ns[i];
-	struct nl_sock *s = nl_sock_fd(w, j->fds[i], ns->name);
-	uint64_t ino;
+	struct nl_sock s = { 0 };
 	int err;
 
-	if (!s)
-		return -EIO;
-	ino = s->ino;
-	err = dump_sock(w, s, ns);
+	err = sock_open_here(&s);
+	if (err)
+		return nsnet_fail(w, err, "netlink socket in netns %s", ns->name);
+	err = dump_sock(w, &s, ns);
 	/* After the dump: listing a veth to the host gave the host an id. */
 	if (!err)
-		ns->host_id = netns_id_fd(w, s, w->host_fd);
-	nl_sock_forget(w, ino);
+		ns->host_id = netns_id_fd(w, &s, w->host_fd);
+	mnl_socket_close(s.nl);
 	return err;
 }
 
