@@ -35,6 +35,12 @@
  * @fw:		the nftables script of the plan
  * @old_fw:	the script it replaces (restored on rollback), or NULL
  * @extack:	the kernel's message for the last failure
+ * @ipv6:	the kernel has IPv6 (/proc/sys/net/ipv6), looked up once
+ * @master:	the bridge the last veth went on ("" none), and its ifindex:
+ *		a run of veths on one bridge asks for it once; any other
+ *		kind of operation (one may delete or re-create a bridge)
+ *		forgets it
+ * @master_idx:	its ifindex
  */
 struct applier {
 	struct nsnet_ctx *ctx;
@@ -48,6 +54,9 @@ struct applier {
 	const char *fw;
 	const char *old_fw;
 	char extack[256];
+	bool ipv6;
+	char master[NSNET_IFNAMSIZ];
+	int master_idx;
 };
 
 /**
@@ -112,8 +121,8 @@ static void setup_link(struct applier *ap, struct nl_req *r, const char *name,
 	/* Where IPv6 is disabled at boot, any AF_INET6 attribute fails the
 	 * whole message: there is no link-local address to switch off. */
 	struct msg_link_set tag = { .nsfd = -1, .alias = ap->tag,
-				    .no_ipv6_ll = !v6 && strcmp(name, "lo") &&
-						  access("/proc/sys/net/ipv6", F_OK) == 0,
+				    .no_ipv6_ll = !v6 && ap->ipv6 &&
+						  strcmp(name, "lo"),
 				    .promote_secondaries = true };
 	struct msg_link_set up = { .nsfd = -1, .up = 1 };
 
@@ -186,9 +195,13 @@ static int add_veth(struct applier *ap, const struct op *op)
 	int err;
 
 	/* Without a master: an OVS port, added through OVSDB next. */
-	host.master = *op->master ? index_of(ap, "", op->master) : 0;
-	if (host.master < 0)
-		return host.master;
+	if (*op->master && strcmp(op->master, ap->master)) {
+		ap->master_idx = index_of(ap, "", op->master);
+		if (ap->master_idx < 0)
+			return ap->master_idx;
+		snprintf(ap->master, sizeof(ap->master), "%s", op->master);
+	}
+	host.master = *op->master ? ap->master_idx : 0;
 	node.nsfd = ns_open(ap->ctx, op->ns);
 	if (node.nsfd < 0)
 		return node.nsfd;
@@ -500,6 +513,8 @@ static int run_op(struct applier *ap, const struct op *op)
 	struct nl_req r = { 0 };
 	int err;
 
+	if (op->type != OP_ADD_VETH)
+		ap->master[0] = '\0';
 	switch (op->type) {
 	case OP_ADD_BRIDGE:
 		return add_bridge(ap, op);
@@ -647,6 +662,7 @@ int apply(struct nsnet_ctx *ctx, const char *lab, struct plan *p, int journal,
 	int err = 0;
 
 	lab_tag(lab, ap.tag, sizeof(ap.tag));
+	ap.ipv6 = access("/proc/sys/net/ipv6", F_OK) == 0;
 	for (i = 0; i < p->n; i++) {
 		ap.extack[0] = '\0';
 		if (fail_at && i + 1 == fail_at) {

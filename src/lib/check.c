@@ -12,8 +12,8 @@
  * answer when the request gets there and the reply gets back.
  *
  * The probe is real traffic: one raw ICMP socket per node and family, made
- * inside the node's namespace by a short-lived thread (ns_call()), so the
- * caller never switches namespace; every echo request is sent at once from
+ * inside the node's namespace by the context's helper thread (ns_call()),
+ * so the caller never switches namespace; every echo request is sent at once from
  * the calling thread, unanswered ones are sent again (the first packet to a
  * neighbour may be lost while it is resolved), and the replies are collected
  * with poll() for at most a second. No fork, no ping.
@@ -644,7 +644,7 @@ static void node_socks(struct nsnet_ctx *ctx, struct prober *pr,
 		return;
 	for (k = 0; k < 2; k++)
 		if (s[k].needed)
-			s[k].fd = ns_call(nsfd, open_icmp, &s[k].family);
+			s[k].fd = ns_call(ctx, nsfd, open_icmp, &s[k].family);
 	close(nsfd);
 }
 

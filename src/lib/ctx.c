@@ -8,8 +8,32 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 
 #include "engine.h"
+
+/**
+ * sock_cache_max() - how many netlink sockets a context may keep open
+ *
+ * Half the open-file limit as it is now, so that the caller keeps the
+ * other half: a socket per namespace saves a trip through the helper
+ * thread each time a namespace is worked on again. The limit is the
+ * caller's to raise (ulimit -n): programs nsnet starts inherit it.
+ *
+ * Return: the bound.
+ */
+static size_t sock_cache_max(void)
+{
+	struct rlimit r;
+	size_t n = SOCK_CACHE_MIN;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0)
+		n = r.rlim_cur == RLIM_INFINITY || r.rlim_cur / 2 > SOCK_CACHE_MAX ?
+		    SOCK_CACHE_MAX : (size_t)r.rlim_cur / 2;
+	if (n < SOCK_CACHE_MIN)
+		n = SOCK_CACHE_MIN;
+	return n > SOCK_CACHE_MAX ? SOCK_CACHE_MAX : n;
+}
 
 /**
  * nsnet_ctx_new() - create a context bound to the caller's network namespace
@@ -36,6 +60,7 @@ int nsnet_ctx_new(struct nsnet_ctx **out)
 		free(ctx);
 		return err;
 	}
+	ctx->maxsocks = sock_cache_max();
 	*out = ctx;
 	return 0;
 }
@@ -48,6 +73,7 @@ void nsnet_ctx_free(struct nsnet_ctx *ctx)
 {
 	if (!ctx)
 		return;
+	ns_helper_stop(ctx);
 	nl_socks_close(ctx);
 	diags_clear(ctx);
 	close(ctx->host_fd);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <sys/types.h>
 
 #include <libmnl/libmnl.h>
@@ -43,8 +44,10 @@ struct nl_sock {
 
 int sock_open_here(struct nl_sock *s);
 
-/* At most this many cached sockets: beyond, the least recently used goes. */
-#define SOCK_CACHE_MAX 256
+/* Cached sockets: half the open-file limit, within these bounds; beyond,
+ * the least recently used goes. */
+#define SOCK_CACHE_MIN 64
+#define SOCK_CACHE_MAX 16384
 
 /**
  * struct nsnet_ctx - all of the library's state (there are no globals)
@@ -52,6 +55,9 @@ int sock_open_here(struct nl_sock *s);
  * @socks:	one cached netlink socket per namespace used so far
  * @nsocks:	entries used in @socks
  * @capsocks:	entries allocated in @socks
+ * @slots:	hash table over @socks: 0, or an index + 1 (nlsock.c)
+ * @nslots:	its size, a power of two, at least twice @capsocks
+ * @maxsocks:	at most this many cached sockets (from the open-file limit)
  * @tick:	counter stamping socket use
  * @rbuf:	receive buffer shared by all exchanges
  * @err:	text of the last failure
@@ -59,12 +65,17 @@ int sock_open_here(struct nl_sock *s);
  * @diags:	problems found in a lab file, "FILE:LINE:COL: message"
  * @n_diags:	count
  * @fail_at:	test hook: lab operation number to fail, 0 for none
+ * @helper:	the thread ns_call() hands work to, NULL until first used
+ * @netns_dir_ready: /run/netns was made a shared mount point already
  */
 struct nsnet_ctx {
 	int host_fd;
 	struct nl_sock *socks;
 	size_t nsocks;
 	size_t capsocks;
+	uint32_t *slots;
+	size_t nslots;
+	size_t maxsocks;
 	uint64_t tick;
 	char *rbuf;
 	char err[768];
@@ -72,6 +83,8 @@ struct nsnet_ctx {
 	char **diags;
 	size_t n_diags;
 	unsigned int fail_at;
+	struct ns_helper *helper;
+	bool netns_dir_ready;
 };
 
 /* ---- errors (ctx.c) ---- */
@@ -101,7 +114,12 @@ void err_restore(struct nsnet_ctx *ctx, const struct err_keep *k);
 int ns_open(struct nsnet_ctx *ctx, const char *ns);
 int ns_open_target(struct nsnet_ctx *ctx, const char *spec);
 bool path_is_nsfs(const char *path);
-int ns_call(int nsfd, int (*fn)(void *), void *arg);
+
+/* ---- work inside another namespace (ns_call.c) ---- */
+struct ns_helper;
+int ns_call(struct nsnet_ctx *ctx, int nsfd, int (*fn)(void *), void *arg);
+void ns_helper_stop(struct nsnet_ctx *ctx);
+int start_blocked(pthread_t *t, void *(*fn)(void *), void *arg);
 
 /* ---- the same work in many namespaces (ns_each.c) ---- */
 typedef int (*ns_each_fn)(struct nsnet_ctx *w, size_t i, void *arg);
@@ -138,7 +156,7 @@ void *vec_push(struct vec *v);
 int vec_take(struct vec *v, void *out_items);
 void vec_sort(struct vec *v, int (*cmp)(const void *, const void *));
 
-/* ---- netlink (nl.c) ---- */
+/* ---- netlink: sockets (nlsock.c), exchanges (nl.c) ---- */
 /**
  * struct nl_req - one or more netlink requests sent as a single batch
  * @buf:	message buffer
@@ -163,7 +181,8 @@ struct nl_req {
 
 struct nl_sock *nl_sock_get(struct nsnet_ctx *ctx, const char *ns);
 struct nl_sock *nl_sock_fd(struct nsnet_ctx *ctx, int fd, const char *label);
-void nl_sock_forget(struct nsnet_ctx *ctx, uint64_t ino);
+void nl_sock_adopt(struct nsnet_ctx *ctx, const struct nl_sock *s);
+void nl_sock_forget(struct nsnet_ctx *ctx, dev_t dev, uint64_t ino);
 void nl_socks_close(struct nsnet_ctx *ctx);
 
 struct nlmsghdr *nl_req_add(struct nl_req *r, uint16_t type, uint16_t flags,

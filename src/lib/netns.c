@@ -32,11 +32,17 @@
  * @ctx:	context
  * @what:	the operation this is for ("netns add red"), for messages
  *
+ * Done once per context: each time would walk every namespace mounted
+ * there (MS_REC), which made creating N namespaces O(N^2).
+ *
  * Return: 0, or -errno recorded in @ctx.
  */
 static int run_dir_prepare(struct nsnet_ctx *ctx, const char *what)
 {
 	int fd, err = 0;
+
+	if (ctx->netns_dir_ready)
+		return 0;
 
 	if (mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
 		return nsnet_fail(ctx, -errno, "%s: mkdir %s", what, NETNS_RUN_DIR);
@@ -62,6 +68,7 @@ static int run_dir_prepare(struct nsnet_ctx *ctx, const char *what)
 		err = nsnet_fail(ctx, -errno, "%s: mount %s", what, NETNS_RUN_DIR);
 out:
 	close(fd);	/* also drops the lock */
+	ctx->netns_dir_ready = !err;
 	return err;
 }
 
@@ -90,19 +97,41 @@ static int create_file(struct nsnet_ctx *ctx, const char *path,
 }
 
 /**
+ * struct add_args - what add_cb() works with
+ * @path:	the file to bind-mount the new namespace on
+ * @sock:	a socket opened inside it (@sock.nl NULL if none could be)
+ */
+struct add_args {
+	const char *path;
+	struct nl_sock sock;
+};
+
+/**
  * add_cb() - ns_call() body: create a namespace and pin it on @arg
- * @arg:	the path to bind-mount it on
+ * @arg:	struct add_args
  *
- * Runs in a throw-away thread, so unshare() affects only that thread.
+ * Runs in the context's helper thread (ns_call()), so unshare() affects
+ * only that thread, which then goes back to the context's namespace.
+ * While there it opens the namespace's netlink socket too: whoever creates
+ * a namespace configures it next, and that saves a second trip.
  *
  * Return: 0, or -errno.
  */
 static int add_cb(void *arg)
 {
+	struct add_args *a = arg;
+	struct stat st;
+
 	if (unshare(CLONE_NEWNET) < 0)
 		return -errno;
-	if (mount("/proc/thread-self/ns/net", arg, "none", MS_BIND, NULL) < 0)
+	if (mount("/proc/thread-self/ns/net", a->path, "none", MS_BIND,
+		  NULL) < 0)
 		return -errno;
+	if (stat("/proc/thread-self/ns/net", &st) == 0 &&
+	    sock_open_here(&a->sock) == 0) {
+		a->sock.dev = st.st_dev;
+		a->sock.ino = st.st_ino;
+	}
 	return 0;
 }
 
@@ -116,6 +145,7 @@ static int add_cb(void *arg)
 int nsnet_netns_add(struct nsnet_ctx *ctx, const char *name)
 {
 	char path[sizeof(NETNS_RUN_DIR) + NSNET_NSNAMSIZ];
+	struct add_args a = { .path = path };
 	int err;
 
 	nsnet_clear_err(ctx);
@@ -130,11 +160,15 @@ int nsnet_netns_add(struct nsnet_ctx *ctx, const char *name)
 		err = create_file(ctx, path, name);
 	if (err)
 		return err;
-	err = ns_call(-1, add_cb, path);
+	err = ns_call(ctx, -1, add_cb, &a);
 	if (err) {
+		if (a.sock.nl)
+			mnl_socket_close(a.sock.nl);
 		unlink(path);
 		return nsnet_fail(ctx, err, "netns add %s", name);
 	}
+	if (a.sock.nl)
+		nl_sock_adopt(ctx, &a.sock);
 	return 0;
 }
 
@@ -206,7 +240,7 @@ int nsnet_netns_del(struct nsnet_ctx *ctx, const char *name)
 					      name);
 		return nsnet_fail(ctx, -errno, "netns %s", name);
 	}
-	nl_sock_forget(ctx, st.st_ino);
+	nl_sock_forget(ctx, st.st_dev, st.st_ino);
 	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL)
 		return nsnet_fail(ctx, -errno, "unmount %s", path);
 	if (unlink(path) < 0)

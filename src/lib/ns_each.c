@@ -164,7 +164,7 @@ int ns_each(struct nsnet_ctx *ctx, const int *fds, size_t n, ns_each_fn fn,
 	atomic_init(&e.next, 0);
 	pthread_mutex_init(&e.lock, NULL);
 	for (k = 0; k < want; k++) {
-		err = pthread_create(&t[k], NULL, worker, &e);
+		err = start_blocked(&t[k], worker, &e);
 		if (err)
 			break;
 		started++;

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
-#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,61 +145,4 @@ int ns_open_target(struct nsnet_ctx *ctx, const char *spec)
 		return fd;
 	}
 	return ns_open(ctx, spec);
-}
-
-/**
- * struct ns_call_args - what ns_call() hands to its thread
- * @nsfd:	namespace to join first, -1 for none
- * @fn:		the work
- * @arg:	its argument
- * @ret:	its result
- */
-struct ns_call_args {
-	int nsfd;
-	int (*fn)(void *);
-	void *arg;
-	int ret;
-};
-
-/**
- * ns_call_thread() - thread body of ns_call()
- * @p:		struct ns_call_args
- *
- * Return: NULL; the result is in the args.
- */
-static void *ns_call_thread(void *p)
-{
-	struct ns_call_args *a = p;
-
-	if (a->nsfd >= 0 && setns(a->nsfd, CLONE_NEWNET) < 0) {
-		a->ret = -errno;
-		return NULL;
-	}
-	a->ret = a->fn(a->arg);
-	return NULL;
-}
-
-/**
- * ns_call() - run @fn in a new thread that first joins namespace @nsfd
- * @nsfd:	namespace descriptor, or -1 to stay in the current one
- * @fn:		the work; may also unshare(CLONE_NEWNET) for itself
- * @arg:	its argument
- *
- * Namespace membership is per thread, so a throw-away thread can switch (or
- * create) a network namespace without ever touching the caller's thread,
- * which therefore never has to switch back and can never be left stranded.
- *
- * Return: @fn's result, or -errno if the thread could not run it.
- */
-int ns_call(int nsfd, int (*fn)(void *), void *arg)
-{
-	struct ns_call_args a = { .nsfd = nsfd, .fn = fn, .arg = arg };
-	pthread_t t;
-	int err;
-
-	err = pthread_create(&t, NULL, ns_call_thread, &a);
-	if (err)
-		return -err;
-	pthread_join(t, NULL);
-	return a.ret;
 }
