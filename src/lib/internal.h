@@ -123,8 +123,7 @@ int start_blocked(pthread_t *t, void *(*fn)(void *), void *arg);
 
 /* ---- the same work in many namespaces (ns_each.c) ---- */
 typedef int (*ns_each_fn)(struct nsnet_ctx *w, size_t i, void *arg);
-int ns_each(struct nsnet_ctx *ctx, const int *fds, size_t n, ns_each_fn fn,
-	    void *arg);
+int ns_each(struct nsnet_ctx *ctx, size_t n, ns_each_fn fn, void *arg);
 int ns_path(struct nsnet_ctx *ctx, const char *name, char *buf, size_t len);
 
 /* ---- prefix arithmetic (prefix.c) ---- */

@@ -325,11 +325,6 @@ void walk_keys(struct yst *st, yaml_node_t *map,
 			continue;
 		}
 		seen[r - rules] = true;
-		if (!r->fn) {
-			lab_diag_add(st->d, pos_of(k), "%s: not supported yet",
-				     key);
-			continue;
-		}
 		v = node_at(st, pair->value, k);
 		if (v)
 			r->fn(st, v, obj);

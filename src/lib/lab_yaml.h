@@ -58,7 +58,7 @@ typedef void (*key_fn)(struct yst *st, yaml_node_t *val, void *obj);
 /**
  * struct key_rule - one key a mapping may have
  * @key:	the key
- * @fn:		its handler; NULL for a key of a feature not built yet
+ * @fn:		its handler
  * @required:	whether the key must be present
  */
 struct key_rule {

@@ -7,12 +7,12 @@
  * handful of workers, each with a context of its own, visit every namespace
  * of a lab: starting a thread per namespace (ns_call()) costs more than the
  * dumps done there, and a thousand of them dominated an unchanged `up`.
- * The caller's thread never switches; the workers end when the list does,
- * wherever they stand.
+ * Each item opens its namespace itself, so no more than one descriptor per
+ * worker is open at a time. The caller's thread never switches; the
+ * workers end when the list does, wherever they stand.
  */
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,8 +26,7 @@
 
 /**
  * struct each - one ns_each() call, shared by its workers
- * @fds:	namespace descriptors, -1 to skip
- * @n:		count
+ * @n:		items
  * @fn:		the work
  * @arg:	its argument
  * @next:	the next item to take
@@ -38,7 +37,6 @@
  * @input:	it was an input error
  */
 struct each {
-	const int *fds;
 	size_t n;
 	ns_each_fn fn;
 	void *arg;
@@ -105,13 +103,6 @@ static void *worker(void *p)
 		pthread_mutex_unlock(&e->lock);
 		if (err)
 			break;
-		if (e->fds[i] < 0)
-			continue;
-		if (setns(e->fds[i], CLONE_NEWNET) < 0) {
-			err = nsnet_fail(w, -errno, "netns: join");
-			note_failure(e, i, err, w);
-			break;
-		}
 		err = e->fn(w, i, e->arg);
 		if (err) {
 			note_failure(e, i, err, w);
@@ -123,15 +114,15 @@ static void *worker(void *p)
 }
 
 /**
- * ns_each() - run @fn for each namespace, inside it
+ * ns_each() - run @fn for items 0..@n-1 in worker threads that may switch
+ *	       namespaces
  * @ctx:	context; a failure's message is copied here
- * @fds:	namespace descriptors (kept open by the caller), -1 to skip
- * @n:		count
- * @fn:		called as fn(wctx, i, arg) by a worker thread that has joined
- *		@fds[i]; wctx is the worker's own context: a socket it opens
- *		belongs to the namespace the thread is in, so
- *		nl_sock_fd(wctx, @fds[i], ...) opens one right there, and
- *		nl_sock_get(wctx, NULL) is a socket in the caller's namespace
+ * @n:		items (namespaces, usually)
+ * @fn:		called as fn(wctx, i, arg) by a worker thread, which it may
+ *		move into item @i's namespace with setns(); wctx
+ *		is the worker's own context: a socket opened with
+ *		sock_open_here() belongs to the namespace the thread is in,
+ *		and nl_sock_get(wctx, NULL) is a socket in the caller's
  * @arg:	its argument; @fn must only write the parts of it that item
  *		@i owns, as several workers run at once
  *
@@ -140,11 +131,9 @@ static void *worker(void *p)
  *
  * Return: 0, or the -errno of the lowest failing item.
  */
-int ns_each(struct nsnet_ctx *ctx, const int *fds, size_t n, ns_each_fn fn,
-	    void *arg)
+int ns_each(struct nsnet_ctx *ctx, size_t n, ns_each_fn fn, void *arg)
 {
-	struct each e = { .fds = fds, .n = n, .fn = fn, .arg = arg,
-			  .failed = n };
+	struct each e = { .n = n, .fn = fn, .arg = arg, .failed = n };
 	pthread_t t[EACH_THREADS_MAX];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t want = (n + EACH_ITEMS_PER_THREAD - 1) / EACH_ITEMS_PER_THREAD;

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,45 +100,6 @@ static int dump_sock(struct nsnet_ctx *ctx, struct nl_sock *s, struct obs_ns *o)
 }
 
 /**
- * struct obs_job - observe()'s work in the lab's namespaces
- * @o:		the observation; worker i fills @o->ns[i] only
- * @fds:	descriptor of each namespace of @o->ns, -1 for none
- */
-struct obs_job {
-	struct observed *o;
-	const int *fds;
-};
-
-/**
- * dump_here() - ns_each() work: dump namespace @i, from inside it
- * @w:		the worker's context
- * @i:		index into the job's namespaces
- * @arg:	struct obs_job
- *
- * The socket is opened by the worker, already in the namespace, and closed
- * right after: each namespace is visited once, so it skips the cache.
- *
- * Return: 0, or -errno recorded in @w.
- */
-static int dump_here(struct nsnet_ctx *w, size_t i, void *arg)
-{
-	const struct obs_job *j = arg;
-	struct obs_ns *ns = &j->o->ns[i];
-	struct nl_sock s = { 0 };
-	int err;
-
-	err = sock_open_here(&s);
-	if (err)
-		return nsnet_fail(w, err, "netlink socket in netns %s", ns->name);
-	err = dump_sock(w, &s, ns);
-	/* After the dump: listing a veth to the host gave the host an id. */
-	if (!err)
-		ns->host_id = netns_id_fd(w, &s, w->host_fd);
-	mnl_socket_close(s.nl);
-	return err;
-}
-
-/**
  * open_ns() - the namespace file of one name of interest
  * @ns:		its entry, name set; exists/stale filled in
  *
@@ -166,6 +128,40 @@ static int open_ns(struct obs_ns *ns)
 }
 
 /**
+ * dump_here() - ns_each() work: dump namespace @i, from inside it
+ * @w:		the worker's context
+ * @i:		index into the observation's namespaces
+ * @arg:	struct observed; only its ns[@i] is written
+ *
+ * The worker joins the namespace and opens a socket there, closed right
+ * after: each namespace is visited once, so it skips the cache.
+ *
+ * Return: 0, or -errno recorded in @w.
+ */
+static int dump_here(struct nsnet_ctx *w, size_t i, void *arg)
+{
+	struct obs_ns *ns = &((struct observed *)arg)->ns[i];
+	struct nl_sock s = { 0 };
+	int fd = open_ns(ns), err;
+
+	if (fd < 0)
+		return 0;	/* missing or stale: nothing to dump */
+	err = setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
+	close(fd);
+	if (err)
+		return nsnet_fail(w, err, "netns %s: join", ns->name);
+	err = sock_open_here(&s);
+	if (err)
+		return nsnet_fail(w, err, "netlink socket in netns %s", ns->name);
+	err = dump_sock(w, &s, ns);
+	/* After the dump: listing a veth to the host gave the host an id. */
+	if (!err)
+		ns->host_id = netns_id_fd(w, &s, w->host_fd);
+	mnl_socket_close(s.nl);
+	return err;
+}
+
+/**
  * observe() - dump the host and the namespaces named in @names
  * @ctx:	context
  * @lab:	lab name
@@ -184,10 +180,8 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 	    size_t n_names, json_t *journal, json_t *recorded, struct observed *o)
 {
 	char tag[LAB_NAME_MAX + 8];
-	struct obs_job job = { .o = o };
 	const char **sorted;
 	struct nl_sock *hs;
-	int *fds;
 	size_t i;
 	int err = 0;
 
@@ -212,10 +206,8 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 	err = 0;
 	o->ns = calloc(n_names ? n_names : 1, sizeof(*o->ns));
 	sorted = malloc((n_names ? n_names : 1) * sizeof(*sorted));
-	fds = malloc((n_names ? n_names : 1) * sizeof(*fds));
-	if (!o->ns || !sorted || !fds) {
+	if (!o->ns || !sorted) {
 		free(sorted);
-		free(fds);
 		return nsnet_fail(ctx, -ENOMEM, "observe");
 	}
 	/* Sorted and unique, so observed_ns() can bsearch. */
@@ -228,17 +220,14 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 			continue;	/* named twice */
 		ns->host_id = -1;
 		snprintf(ns->name, sizeof(ns->name), "%s", sorted[i]);
-		fds[o->n_ns++] = open_ns(ns);
+		o->n_ns++;
 	}
 	free(sorted);
-	job.fds = fds;
-	err = ns_each(ctx, fds, o->n_ns, dump_here, &job);
+	err = ns_each(ctx, o->n_ns, dump_here, o);
 	for (i = 0; i < o->n_ns; i++) {
 		struct obs_ns *ns = &o->ns[i];
 		const struct nsnet_link *lo = obs_link(ns, "lo");
 
-		if (fds[i] >= 0)
-			close(fds[i]);
 		/* A stale file is ours to clean up only if our own killed
 		 * run left it; a live namespace is ours by its lo's tag. */
 		if (ns->stale)
@@ -248,7 +237,6 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 			ns->ours = (lo && !strcmp(lo->alias, tag)) ||
 				   journaled(journal, "netns", "", ns->name);
 	}
-	free(fds);
 	if (!err)
 		nsnet_clear_err(ctx);
 	return err;

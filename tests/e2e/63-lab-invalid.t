@@ -69,11 +69,6 @@ if [ "$n" = 0 ]; then
 else
 	diag "$n fixtures in $BAD"
 fi
-for f in "$BAD"/not-supported-*.yaml; do
-	[ -e "$f" ] || continue
-	nsnet up "$f" 2>"$T/err"
-	like "$(cat "$T/err")" "not supported yet" "up $f: says \"not supported yet\""
-done
 
 # ------------------------------------------------------------ host routes
 # The sandbox host gets routes to 10.55.0.0/16 (from an address) and to

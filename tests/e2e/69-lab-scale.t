@@ -43,6 +43,21 @@ is "$(ip -j link show | jpy '[(l["ifname"], l["ifindex"]) for l in d]' | sort)" 
 is "$(ip -n s001 -j addr show dev eth0 | jpy '[a["local"] for o in d for a in o["addr_info"]]')" \
 	"$before_node" "s001 kept its address"
 is "$(nsnet plan "$F")" "no changes" "plan: no changes"
+
+# --- fewer sockets than nodes: the cache holds half the open-file limit
+# (at least 64), so with 128 descriptors sockets are evicted and reopened
+# all along a build, a re-up and a down
+lowfd() { bash -c 'ulimit -n 128 && exec "$@"' lowfd "$NSNET" "$@"; }
+ok lowfd down scale
+is "$(ip netns list | wc -l)" "0" "with 128 descriptors: down leaves no namespace"
+ok -m "with 128 descriptors: up" lowfd up "$F"
+is "$(ip netns list | wc -l)" "$N" "  ... $N namespaces"
+is "$(ip -j link show master br-scale | jpy 'len(d)')" "$N" "  ... $N ports on br-scale"
+ok can_ping s$N 10.78.255.254
+ok can_ping s001 10.78.255.254
+is "$(lowfd plan "$F")" "no changes" "  ... then plan: no changes"
+ok -m "  ... an unchanged re-up" lowfd up "$F"
+is "$(lowfd status scale | grep -c ' eth0 .* UP ')" "$N" "  ... status: $N interfaces up"
 ok nsnet down scale
 is "$(ip netns list | wc -l)" "0" "down: no namespace left"
 
