@@ -31,6 +31,8 @@ struct state_dir {
 };
 
 int state_open(struct nsnet_ctx *ctx, struct state_dir *sd, bool create);
+int private_dir_open(struct nsnet_ctx *ctx, int dirfd, const char *name,
+		     const char *label, bool create);
 int state_lock(struct nsnet_ctx *ctx, struct state_dir *sd);
 void state_close(struct state_dir *sd);
 json_t *state_load(struct nsnet_ctx *ctx, struct state_dir *sd,

@@ -19,45 +19,6 @@
 #include "proc.h"
 
 /**
- * open_private_dir() - open (and maybe make) a root-only directory
- * @ctx:	context
- * @dirfd:	where it is
- * @name:	its name there
- * @label:	its path, for messages
- * @create:	make it if missing
- *
- * Return: the descriptor, -ENOENT (not recorded) when missing and not
- * @create, or another -errno recorded in @ctx.
- */
-static int open_private_dir(struct nsnet_ctx *ctx, int dirfd, const char *name,
-			    const char *label, bool create)
-{
-	struct stat st;
-	int fd;
-
-	if (create && mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
-		return nsnet_fail(ctx, -errno, "mkdir %s", label);
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		int err = -errno;
-
-		if (err == -ELOOP || err == -ENOTDIR)
-			return nsnet_fail_why(ctx, err, false,
-					      "is a symlink or not a directory; refusing to use it",
-					      "%s", label);
-		return err == -ENOENT && !create ? err :
-		       nsnet_fail(ctx, err, "open %s", label);
-	}
-	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 077)) {
-		close(fd);
-		return nsnet_fail_why(ctx, -EPERM, false,
-				      "must be owned by root with mode 0700",
-				      "%s", label);
-	}
-	return fd;
-}
-
-/**
  * labdir_open() - open a lab's runtime directory
  * @ctx:	context
  * @state_fd:	the state directory (struct state_dir.fd)
@@ -77,7 +38,7 @@ int labdir_open(struct nsnet_ctx *ctx, int state_fd, const char *lab,
 		return nsnet_fail_why(ctx, -EINVAL, true, why, "lab \"%s\"", lab);
 	snprintf(name, sizeof(name), "%s.d", lab);
 	snprintf(label, sizeof(label), "%s/%s", STATE_DIR, name);
-	return open_private_dir(ctx, state_fd, name, label, create);
+	return private_dir_open(ctx, state_fd, name, label, create);
 }
 
 /**
@@ -97,7 +58,7 @@ int labdir_sub(struct nsnet_ctx *ctx, int labfd, const char *lab,
 	char label[sizeof(STATE_DIR) + NSNET_NSNAMSIZ + 16];
 
 	snprintf(label, sizeof(label), "%s/%s.d/%s", STATE_DIR, lab, sub);
-	return open_private_dir(ctx, labfd, sub, label, create);
+	return private_dir_open(ctx, labfd, sub, label, create);
 }
 
 /**

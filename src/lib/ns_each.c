@@ -90,13 +90,6 @@ static void *worker(void *p)
 		note_failure(e, 0, err, NULL);
 		return NULL;
 	}
-	/* Still in the caller's namespace: its socket, opened now, stays
-	 * nl_sock_get(w, NULL) wherever the worker goes. */
-	if (!nl_sock_get(w, NULL)) {
-		note_failure(e, 0, -EIO, w);
-		nsnet_ctx_free(w);
-		return NULL;
-	}
 	while ((i = atomic_fetch_add(&e->next, 1)) < e->n) {
 		pthread_mutex_lock(&e->lock);
 		err = i > e->failed;
@@ -119,10 +112,10 @@ static void *worker(void *p)
  * @ctx:	context; a failure's message is copied here
  * @n:		items (namespaces, usually)
  * @fn:		called as fn(wctx, i, arg) by a worker thread, which it may
- *		move into item @i's namespace with setns(); wctx
- *		is the worker's own context: a socket opened with
- *		sock_open_here() belongs to the namespace the thread is in,
- *		and nl_sock_get(wctx, NULL) is a socket in the caller's
+ *		move into item @i's namespace with setns(); wctx is the
+ *		worker's own context (its host_fd is the caller's namespace):
+ *		a socket opened with sock_open_here() belongs to the
+ *		namespace the thread is in
  * @arg:	its argument; @fn must only write the parts of it that item
  *		@i owns, as several workers run at once
  *

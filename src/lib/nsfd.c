@@ -77,7 +77,7 @@ int ns_open(struct nsnet_ctx *ctx, const char *ns)
 	err = ns_path(ctx, ns, path, sizeof(path));
 	if (err)
 		return err;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		err = -errno;
 		if (err == -ENOENT)

@@ -14,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <linux/magic.h>
-#include <sys/statfs.h>
 
 #include "engine.h"
 #include "fw.h"
@@ -100,34 +98,6 @@ static int dump_sock(struct nsnet_ctx *ctx, struct nl_sock *s, struct obs_ns *o)
 }
 
 /**
- * open_ns() - the namespace file of one name of interest
- * @ns:		its entry, name set; exists/stale filled in
- *
- * A file with no namespace mounted on it is stale (a killed run's). The
- * open does not block whatever the file is.
- *
- * Return: a descriptor of a live namespace, or -1.
- */
-static int open_ns(struct obs_ns *ns)
-{
-	char path[sizeof(NETNS_RUN_DIR) + NSNET_NSNAMSIZ];
-	struct statfs sfs;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, ns->name);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return -1;
-	if (fstatfs(fd, &sfs) == 0 && sfs.f_type == NSFS_MAGIC) {
-		ns->exists = true;
-		return fd;
-	}
-	close(fd);
-	ns->stale = true;
-	return -1;
-}
-
-/**
  * dump_here() - ns_each() work: dump namespace @i, from inside it
  * @w:		the worker's context
  * @i:		index into the observation's namespaces
@@ -142,10 +112,18 @@ static int dump_here(struct nsnet_ctx *w, size_t i, void *arg)
 {
 	struct obs_ns *ns = &((struct observed *)arg)->ns[i];
 	struct nl_sock s = { 0 };
-	int fd = open_ns(ns), err;
+	int fd = ns_open(w, ns->name), err;
 
+	/* Missing, or a file with no namespace mounted on it (stale: a
+	 * killed run's): nothing to dump. */
+	if (fd == -ENOENT || fd == -EINVAL) {
+		ns->stale = fd == -EINVAL;
+		nsnet_clear_err(w);
+		return 0;
+	}
 	if (fd < 0)
-		return 0;	/* missing or stale: nothing to dump */
+		return fd;
+	ns->exists = true;
 	err = setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
 	close(fd);
 	if (err)

@@ -23,6 +23,49 @@
 #include "engine.h"
 
 /**
+ * private_dir_open() - open (and maybe make) a root-only directory
+ * @ctx:	context
+ * @dirfd:	where it is
+ * @name:	its name there
+ * @label:	its path, for messages
+ * @create:	make it if missing
+ *
+ * /run/nsnet and the directories in it: a symlink, another owner or any
+ * access for others is refused, so nothing of ours is read or written
+ * through someone else's file.
+ *
+ * Return: the descriptor, -ENOENT (not recorded) when missing and not
+ * @create, or another -errno recorded in @ctx.
+ */
+int private_dir_open(struct nsnet_ctx *ctx, int dirfd, const char *name,
+		     const char *label, bool create)
+{
+	struct stat st;
+	int fd;
+
+	if (create && mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
+		return nsnet_fail(ctx, -errno, "mkdir %s", label);
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		int err = -errno;
+
+		if (err == -ELOOP || err == -ENOTDIR)
+			return nsnet_fail_why(ctx, err, false,
+					      "is a symlink or not a directory; refusing to use it",
+					      "%s", label);
+		return err == -ENOENT && !create ? err :
+		       nsnet_fail(ctx, err, "open %s", label);
+	}
+	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077)) {
+		close(fd);
+		return nsnet_fail_why(ctx, -EPERM, false,
+				      "must be owned by root with mode 0700",
+				      "%s", label);
+	}
+	return fd;
+}
+
+/**
  * state_open() - open /run/nsnet, creating it if asked
  * @ctx:	context
  * @sd:		result
@@ -33,29 +76,11 @@
  */
 int state_open(struct nsnet_ctx *ctx, struct state_dir *sd, bool create)
 {
-	struct stat st;
+	int fd = private_dir_open(ctx, AT_FDCWD, STATE_DIR, STATE_DIR, create);
 
-	sd->fd = sd->lockfd = -1;
-	if (create && mkdir(STATE_DIR, 0700) < 0 && errno != EEXIST)
-		return nsnet_fail(ctx, -errno, "mkdir %s", STATE_DIR);
-	sd->fd = open(STATE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (sd->fd < 0) {
-		int err = -errno;
-
-		if (err == -ELOOP || err == -ENOTDIR)
-			return nsnet_fail_why(ctx, err, false,
-					      "is a symlink or not a directory; refusing to use it",
-					      "%s", STATE_DIR);
-		return err == -ENOENT && !create ? err :
-		       nsnet_fail(ctx, err, "open %s", STATE_DIR);
-	}
-	if (fstat(sd->fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077)) {
-		state_close(sd);
-		return nsnet_fail_why(ctx, -EPERM, false,
-				      "must be owned by root with mode 0700",
-				      "%s", STATE_DIR);
-	}
-	return 0;
+	sd->lockfd = -1;
+	sd->fd = fd < 0 ? -1 : fd;
+	return fd < 0 ? fd : 0;
 }
 
 /**

@@ -26,14 +26,7 @@ at_exit "$NSNET" down procs
 at_exit "$NSNET" stop procs --all --timeout 1
 
 # wait_for_long CMD... - poll CMD until it succeeds, for up to 30 s
-wait_for_long() {
-	local i
-	for ((i = 0; i < 300; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
+wait_for_long() { wait_secs 30 "$@"; }
 
 # ps_field ID EXPR - python EXPR over `p`, the process ID in `nsnet -j ps procs`
 ps_field() {

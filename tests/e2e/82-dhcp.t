@@ -18,17 +18,7 @@ fi
 GW=10.77.0.1
 LEASE=120
 
-# wait_long SECONDS CMD... - poll CMD until it succeeds, for up to SECONDS
-# (dnsmasq pings an address before offering it: an OFFER takes a moment)
-wait_long() {
-	local i n=$(($1 * 10))
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
+# (an OFFER from dnsmasq takes a moment: waits use lib.sh's wait_secs)
 
 # addr_of NS DEV - DEV's IPv4 address (no prefix length), from `ip -j`
 addr_of() {
@@ -84,7 +74,7 @@ like "${DNSMASQ[*]}" "--conf-file=/dev/null .*--dhcp-range=10.77.0.100,10.77.0.1
 "${DNSMASQ[@]}" 2>"$T/dnsmasq.log" &
 DNSMASQ_PID=$!
 at_exit kill $DNSMASQ_PID
-ok -m "dnsmasq is running (pid file written)" wait_long 10 test -s "$T/st/dnsmasq.pid"
+ok -m "dnsmasq is running (pid file written)" wait_secs 10 test -s "$T/st/dnsmasq.pid"
 is "$(stat -c %U "/proc/$DNSMASQ_PID")" "dnsmasq" "dnsmasq dropped root (runs as user dnsmasq)"
 
 # --- a client in each node
@@ -98,8 +88,8 @@ BLUE_INODE=$(stat -c %i "$T/blue.resolv")
 	2>"$T/blue.err" &
 BLUE=$!
 at_exit kill $BLUE
-ok -m "red's client writes its lease file" wait_long 20 test -s "$T/red.lease"
-ok -m "blue's client writes its lease file" wait_long 20 test -s "$T/blue.lease"
+ok -m "red's client writes its lease file" wait_secs 20 test -s "$T/red.lease"
+ok -m "blue's client writes its lease file" wait_secs 20 test -s "$T/blue.lease"
 ok -m "red's client runs in red" in_other_netns $RED
 
 red_ip=$(addr_of red eth0)
@@ -154,7 +144,7 @@ red_mac=$(ip -n red -j link show dev eth0 | jpy 'd[0]["address"]')
 discovers() { grep -c "DHCPDISCOVER(br0) $red_mac" "$T/dnsmasq.log"; }
 renewed() { test "$(grep -c "DHCPACK(br0) $red_ip $red_mac red" "$T/dnsmasq.log")" -ge 2; }
 n_discover=$(discovers)
-ok -m "red renews at T1 (a second DHCPACK in dnsmasq's log)" wait_long 15 renewed
+ok -m "red renews at T1 (a second DHCPACK in dnsmasq's log)" wait_secs 15 renewed
 lft=$(lft_of red eth0)
 ok -m "the renewal refreshed the lifetime ($lft s left of $LEASE)" test "$lft" -ge $((LEASE - 4))
 is "$(addr_of red eth0)" "$red_ip" "the address stays the same over renewal"
@@ -178,7 +168,7 @@ is "$(addr_of red eth0)" "" "red's address is gone"
 is "$(dhcp_route red)" "" "red's default route is gone"
 nok -m "red's lease file is gone" test -e "$T/red.lease"
 ok -m "dnsmasq released red's lease (gone from its lease file)" \
-	wait_long 5 bash -c "! grep -q ' red ' '$T/st/leases'"
+	wait_secs 5 bash -c "! grep -q ' red ' '$T/st/leases'"
 ok -m "dnsmasq logged the DHCPRELEASE" grep -q "DHCPRELEASE(br0) $red_ip" "$T/dnsmasq.log"
 ok -m "blue kept its lease" leased blue
 
@@ -218,7 +208,7 @@ mapfile -t DNSMASQ < <("$UNIT_DIR/test_dhcp" --dnsmasq-argv ifname=br0 listen=$G
 DNSMASQ_PID=$!
 at_exit kill $DNSMASQ_PID
 in_new_range() { [[ $(addr_of blue eth0) =~ ^10\.77\.0\.2[0-5][0-9]$ ]]; }
-ok -m "after a NAK blue has an address in the new range" wait_long 30 in_new_range
+ok -m "after a NAK blue has an address in the new range" wait_secs 30 in_new_range
 ok -m "  ... the server NAKed blue's renewal" grep -q "DHCPNAK(br0) $blue_ip" "$T/dnsmasq2.log"
 is "$(ip -n blue -4 -j addr show dev eth0 | jpy 'len(d[0]["addr_info"])')" 1 \
 	"  ... and the old address is gone (one address on eth0)"

@@ -367,15 +367,20 @@ can_ping() {
 	return 1
 }
 
-# wait_for CMD... - poll CMD (quietly) until it succeeds, for up to 5 s
-wait_for() {
-	local i
-	for ((i = 0; i < 50; i++)); do
+# wait_secs SECONDS CMD... - poll CMD (quietly) until it succeeds, for up
+# to SECONDS
+wait_secs() {
+	local i n=$(($1 * 10))
+	shift
+	for ((i = 0; i < n; i++)); do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
 	return 1
 }
+
+# wait_for CMD... - poll CMD (quietly) until it succeeds, for up to 5 s
+wait_for() { wait_secs 5 "$@"; }
 
 # in_other_netns PID - PID's network namespace is not the test's own
 in_other_netns() {
