@@ -36,8 +36,15 @@ ok nsnet up "$F"
 t3=$(ms)
 build=$((t1 - t0)) reup=$((t3 - t2))
 diag "build ${build} ms, unchanged re-up ${reup} ms"
-ok -m "re-up (${reup} ms) takes under a third of the build (${build} ms)" \
-	test $((reup * 3)) -lt "$build"
+# Under AddressSanitizer nsnet's own work (parsing, planning) is several
+# times slower while the kernel's is not, so the ratio only means
+# something for a plain build.
+if ldd "$NSNET" 2>/dev/null | grep -q libasan; then
+	skip "sanitizer build: user-space time inflated, the ratio is not comparable"
+else
+	ok -m "re-up (${reup} ms) takes under a third of the build (${build} ms)" \
+		test $((reup * 3)) -lt "$build"
+fi
 is "$(ip -j link show | jpy '[(l["ifname"], l["ifindex"]) for l in d]' | sort)" \
 	"$before" "no host link was re-created"
 is "$(ip -n s001 -j addr show dev eth0 | jpy '[a["local"] for o in d for a in o["addr_info"]]')" \
