@@ -197,8 +197,8 @@ int addr_list_sock(struct nsnet_ctx *ctx, struct nl_sock *s, int family,
 	struct vec v = { .size = sizeof(struct nsnet_address) };
 	int err;
 
-	err = nl_dump(ctx, s, RTM_GETADDR, family, sizeof(struct ifaddrmsg),
-		      parse_addr, &v);
+	err = nl_dump_inet(ctx, s, RTM_GETADDR, family,
+			   sizeof(struct ifaddrmsg), NULL, parse_addr, &v);
 	if (err) {
 		free(v.items);
 		return nsnet_fail(ctx, err, "addr show");

@@ -42,7 +42,7 @@ struct nl_sock {
 	uint64_t used;
 };
 
-int sock_open_here(struct nl_sock *s);
+int sock_open_here(struct nl_sock *s, bool dumps_only);
 
 /* Cached sockets: half the open-file limit, within these bounds; beyond,
  * the least recently used goes. */
@@ -193,8 +193,25 @@ typedef int (*nl_parse_t)(const struct nlmsghdr *nlh, void *data);
 
 int nl_send(struct nsnet_ctx *ctx, struct nl_sock *s, struct nl_req *r,
 	    nl_parse_t parse, void *data, char *extack, size_t extack_len);
+/**
+ * struct nl_filter - what a dump asks the kernel to leave out
+ * @ext_mask:	RTEXT_FILTER_* of a link dump (IFLA_EXT_MASK), 0 for none
+ * @table:	a route dump's only table, 0 for all (the kernel honours it
+ *		on strict sockets, see sock_open_here())
+ */
+struct nl_filter {
+	uint32_t ext_mask;
+	uint8_t table;
+};
+
 int nl_dump(struct nsnet_ctx *ctx, struct nl_sock *s, uint16_t type,
-	    int family, size_t hdrlen, nl_parse_t parse, struct vec *out);
+	    int family, size_t hdrlen, const struct nl_filter *f,
+	    nl_parse_t parse, struct vec *out);
+int nl_dump_inet(struct nsnet_ctx *ctx, struct nl_sock *s, uint16_t type,
+		 int family, size_t hdrlen, const struct nl_filter *f,
+		 nl_parse_t parse, struct vec *out);
+int nl_ask(struct nsnet_ctx *ctx, struct nl_sock *s, struct nlmsghdr *nlh,
+	   nl_parse_t parse, void *data);
 
 
 int nl_fail(struct nsnet_ctx *ctx, int err, const char *extack,

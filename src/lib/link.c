@@ -479,11 +479,13 @@ int nsnet_link_list(struct nsnet_ctx *ctx, const char *ns,
 int link_list_sock(struct nsnet_ctx *ctx, struct nl_sock *s,
 		   struct nsnet_link **out)
 {
+	/* Nothing reads a link's counters or VF blobs from a dump. */
+	const struct nl_filter f = { .ext_mask = RTEXT_FILTER_SKIP_STATS };
 	struct vec v = { .size = sizeof(struct nsnet_link) };
 	int err;
 
 	err = nl_dump(ctx, s, RTM_GETLINK, AF_UNSPEC,
-		      sizeof(struct ifinfomsg), parse_link, &v);
+		      sizeof(struct ifinfomsg), &f, parse_link, &v);
 	if (err) {
 		free(v.items);
 		return nsnet_fail(ctx, err, "link show");

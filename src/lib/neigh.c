@@ -71,7 +71,7 @@ int nsnet_neigh_list(struct nsnet_ctx *ctx, const char *ns, int family,
 	s = nl_sock_get(ctx, ns);
 	if (!s)
 		return -ENOENT;
-	err = nl_dump(ctx, s, RTM_GETNEIGH, family, sizeof(struct ndmsg),
+	err = nl_dump(ctx, s, RTM_GETNEIGH, family, sizeof(struct ndmsg), NULL,
 		      parse_neigh, &v);
 	if (err) {
 		free(v.items);

@@ -128,7 +128,7 @@ static int add_cb(void *arg)
 		  NULL) < 0)
 		return -errno;
 	if (stat("/proc/thread-self/ns/net", &st) == 0 &&
-	    sock_open_here(&a->sock) == 0) {
+	    sock_open_here(&a->sock, false) == 0) {
 		a->sock.dev = st.st_dev;
 		a->sock.ino = st.st_ino;
 	}
@@ -280,19 +280,19 @@ static int parse_nsid(const struct nlmsghdr *nlh, void *data)
  */
 int netns_id_fd(struct nsnet_ctx *ctx, struct nl_sock *s, int fd)
 {
-	struct nl_req r = { 0 };
+	_Alignas(struct nlmsghdr) char buf[NLMSG_SPACE(sizeof(struct rtgenmsg)) +
+					    MNL_ATTR_HDRLEN + sizeof(uint32_t)];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtgenmsg *g;
-	struct nlmsghdr *nlh;
 	int id = -1;
 
-	nlh = nl_req_add(&r, RTM_GETNSID, 0, sizeof(*g), (void **)&g);
-	if (nlh) {
-		g->rtgen_family = AF_UNSPEC;
-		mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)fd);
-		if (nl_send(ctx, s, &r, parse_nsid, &id, NULL, 0) < 0)
-			id = -1;
-	}
-	nl_req_free(&r);
+	nlh->nlmsg_type = RTM_GETNSID;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->rtgen_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)fd);
+	if (nl_ask(ctx, s, nlh, parse_nsid, &id) < 0)
+		id = -1;
 	return id < 0 ? -1 : id;
 }
 

@@ -25,30 +25,36 @@
 
 #include "internal.h"
 
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
 
 /**
  * sock_open_here() - open and configure a route socket in the current ns
  * @s:		the cache entry to fill
+ * @dumps_only:	the socket only dumps and is closed right after (ns_each()
+ *		workers, already in the namespace): skip the options that
+ *		only matter to requests that change things
  *
- * Also for a socket used once, outside the cache (ns_each() workers,
- * already in the namespace); mnl_socket_close() it then.
+ * Strict checking makes the kernel honour a dump's filters (a route dump
+ * of the main table only) instead of sending everything. A socket outside
+ * the cache is mnl_socket_close()d by its user.
  *
  * Return: 0, or -errno.
  */
-int sock_open_here(struct nl_sock *s)
+int sock_open_here(struct nl_sock *s, bool dumps_only)
 {
 	int one = 1;
 
 	s->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	if (!s->nl)
 		return -errno;
+	/* Without strict checking the kernel ignores the filters, and the
+	 * parsers drop what was not asked for: best effort, like the acks. */
+	mnl_socket_setsockopt(s->nl, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
 	/* Extended acks carry the kernel's own words for what went wrong;
-	 * capped acks keep error replies small. Both are best effort. */
-	mnl_socket_setsockopt(s->nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	mnl_socket_setsockopt(s->nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	 * capped acks keep error replies small. */
+	if (!dumps_only) {
+		mnl_socket_setsockopt(s->nl, NETLINK_EXT_ACK, &one, sizeof(one));
+		mnl_socket_setsockopt(s->nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	}
 	if (mnl_socket_bind(s->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		int err = -errno;
 
@@ -68,7 +74,7 @@ int sock_open_here(struct nl_sock *s)
  */
 static int sock_open_cb(void *arg)
 {
-	return sock_open_here(arg);
+	return sock_open_here(arg, false);
 }
 
 /**
@@ -249,7 +255,7 @@ struct nl_sock *nl_sock_fd(struct nsnet_ctx *ctx, int fd, const char *label)
 	 * setns(), which would need privileges a plain `show` does not. */
 	if (stat("/proc/thread-self/ns/net", &self) == 0 &&
 	    self.st_ino == st.st_ino && self.st_dev == st.st_dev)
-		err = sock_open_here(s);
+		err = sock_open_here(s, false);
 	else
 		err = ns_call(ctx, fd, sock_open_cb, s);
 	if (err) {

@@ -128,7 +128,7 @@ static int dump_here(struct nsnet_ctx *w, size_t i, void *arg)
 	close(fd);
 	if (err)
 		return nsnet_fail(w, err, "netns %s: join", ns->name);
-	err = sock_open_here(&s);
+	err = sock_open_here(&s, true);
 	if (err)
 		return nsnet_fail(w, err, "netlink socket in netns %s", ns->name);
 	err = dump_sock(w, &s, ns);

@@ -256,11 +256,14 @@ int nsnet_route_list(struct nsnet_ctx *ctx, const char *ns, int family,
 int route_list_sock(struct nsnet_ctx *ctx, struct nl_sock *s, int family,
 		    struct nsnet_route **out)
 {
+	/* Only the main table: the local one has two routes or more for
+	 * every address, and parse_route() would drop them. */
+	const struct nl_filter f = { .table = RT_TABLE_MAIN };
 	struct vec v = { .size = sizeof(struct nsnet_route) };
 	int err;
 
-	err = nl_dump(ctx, s, RTM_GETROUTE, family, sizeof(struct rtmsg),
-		      parse_route, &v);
+	err = nl_dump_inet(ctx, s, RTM_GETROUTE, family, sizeof(struct rtmsg),
+			   &f, parse_route, &v);
 	if (err) {
 		free(v.items);
 		return nsnet_fail(ctx, err, "route show");
