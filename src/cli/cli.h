@@ -129,6 +129,10 @@ int addr_parse(struct cli *c, int argc, char **argv, const char *verb,
 int route_parse(struct cli *c, int argc, char **argv, const char *verb,
 		struct nsnet_route_spec *sp, struct nsnet_prefix *gw);
 
+/* heap.c: the program's heap in huge pages */
+void *heap_tune(void);
+void heap_release(void *filler);
+
 /* dispatch.c: global options, dispatch and help */
 int cli_main(struct cli *c, int argc, char **argv);
 void cli_help(struct cli *c, FILE *f, const struct cli_object *only);
