@@ -24,6 +24,7 @@
 /* Address space the heap takes at once (only touched pages cost memory). */
 #define HEAP_RESERVE ((size_t)64 << 20)
 #define HUGE_PAGE ((uintptr_t)2 << 20)
+#define PAGE_4K ((uintptr_t)4096)
 
 /**
  * heap_tune() - make the heap one growing region backed by huge pages
@@ -32,20 +33,22 @@
  * by realloc() would otherwise be mapped, copied and unmapped), freed
  * memory is kept for reuse instead of being given back and faulted in
  * again, and worker threads share the main arena instead of each faulting
- * in a 64 MiB one. Then the heap is grown once by HEAP_RESERVE and its
- * 2 MiB-aligned part marked MADV_HUGEPAGE; a filler block takes the space
- * below the first aligned address, so what the program allocates next
- * lands in huge pages (the filler is never written: it costs address
- * space, not memory). Every step is advice: when one is refused (THP
- * disabled, an old kernel) nsnet works as before.
+ * in a 64 MiB one. Then a filler block grows the heap by HEAP_RESERVE,
+ * ending a page short of the first 2 MiB boundary, and the aligned part
+ * after it is marked MADV_HUGEPAGE. Nothing may touch that part before:
+ * a page faulted in there as a small one keeps its 2 MiB range in small
+ * pages (the top chunk's header, written right after the filler, is why
+ * the filler ends a page early). The filler is never written beyond its
+ * header: it costs address space, not memory. Every step is advice: when
+ * one is refused (THP disabled, an old kernel) nsnet works as before.
  *
  * Return: the filler, for heap_release(); may be NULL.
  */
 void *heap_tune(void)
 {
-	uintptr_t lo, hi;
+	uintptr_t lo, hi, top;
 	char *start;
-	void *p;
+	void *filler;
 
 	mallopt(M_MMAP_THRESHOLD, (int)(HEAP_RESERVE / 2));
 	mallopt(M_TRIM_THRESHOLD, (int)(HEAP_RESERVE * 4));
@@ -54,19 +57,14 @@ void *heap_tune(void)
 	start = sbrk(0);
 	if (start == (void *)-1)
 		return NULL;
-	/* More than the heap has free: it grows, by the pad as well. */
-	p = malloc((size_t)256 << 10);
-	if (p)
-		*(volatile char *)p = 0;	/* a use the compiler must keep */
-	free(p);
-	lo = ((uintptr_t)start + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	/* The free top of the heap ends at the break. */
+	top = (uintptr_t)start - mallinfo2().keepcost;
+	lo = ((uintptr_t)start + 2 * PAGE_4K + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	filler = malloc(lo - PAGE_4K - top);
 	hi = (uintptr_t)sbrk(0) & ~(HUGE_PAGE - 1);
-	if (hi <= lo + HUGE_PAGE)
-		return NULL;
-	madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-	/* The free space began below @start (the old top), so this ends
-	 * just below @lo. */
-	return malloc(lo - (uintptr_t)start);
+	if (filler && hi > lo)
+		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	return filler;
 }
 
 /**
