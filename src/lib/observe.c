@@ -140,6 +140,36 @@ static int dump_here(struct nsnet_ctx *w, size_t i, void *arg)
 }
 
 /**
+ * dump_item() - ns_each() work: item 0 is the host, the others namespaces
+ * @w:		the worker's context
+ * @i:		item
+ * @arg:	struct observed
+ *
+ * The host's dump (a link per node, each costing the kernel a walk of the
+ * host's namespace ids) is work like any namespace's, so it runs beside
+ * them instead of before them.
+ *
+ * Return: 0, or -errno recorded in @w.
+ */
+static int dump_item(struct nsnet_ctx *w, size_t i, void *arg)
+{
+	struct observed *o = arg;
+	struct nl_sock s = { 0 };
+	int err;
+
+	if (i)
+		return dump_here(w, i - 1, arg);
+	if (setns(w->host_fd, CLONE_NEWNET) < 0)
+		return nsnet_fail(w, -errno, "netns: join the host's");
+	err = sock_open_here(&s, true);
+	if (err)
+		return nsnet_fail(w, err, "netlink socket");
+	err = dump_sock(w, &s, &o->host);
+	mnl_socket_close(s.nl);
+	return err;
+}
+
+/**
  * observe() - dump the host and the namespaces named in @names
  * @ctx:	context
  * @lab:	lab name
@@ -150,7 +180,8 @@ static int dump_here(struct nsnet_ctx *w, size_t i, void *arg)
  *		those is a node the lab had: a killed `down` leaves them)
  * @o:		result; free with observed_free()
  *
- * The namespaces are dumped by ns_each()'s workers, in parallel.
+ * The host and the namespaces are dumped by ns_each()'s workers, in
+ * parallel.
  *
  * Return: 0, or -errno.
  */
@@ -159,7 +190,6 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 {
 	char tag[LAB_NAME_MAX + 8];
 	const char **sorted;
-	struct nl_sock *hs;
 	size_t i;
 	int err = 0;
 
@@ -167,21 +197,6 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 	o->journal = json_incref(journal);
 	lab_tag(lab, tag, sizeof(tag));
 	o->host.exists = o->host.ours = true;
-	hs = nl_sock_get(ctx, NULL);
-	if (!hs)
-		return -ENOENT;
-	err = dump_sock(ctx, hs, &o->host);
-	if (err)
-		return err;
-	err = ovs_observe(ctx, lab, &o->ovs);
-	if (err)
-		return err;
-	ovs_set_masters(&o->ovs, o->host.links, o->host.n_links);
-	/* The lab's table is named after it: whatever is there is ours. */
-	err = fw_list(ctx, lab, &o->fw);
-	if (err && err != -ENOENT)
-		return err;
-	err = 0;
 	o->ns = calloc(n_names ? n_names : 1, sizeof(*o->ns));
 	sorted = malloc((n_names ? n_names : 1) * sizeof(*sorted));
 	if (!o->ns || !sorted) {
@@ -201,7 +216,17 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 		o->n_ns++;
 	}
 	free(sorted);
-	err = ns_each(ctx, o->n_ns, dump_here, o);
+	err = ns_each(ctx, o->n_ns + 1, dump_item, o);
+	if (err)
+		return err;
+	err = ovs_observe(ctx, lab, &o->ovs);
+	if (err)
+		return err;
+	ovs_set_masters(&o->ovs, o->host.links, o->host.n_links);
+	/* The lab's table is named after it: whatever is there is ours. */
+	err = fw_list(ctx, lab, &o->fw);
+	if (err && err != -ENOENT)
+		return err;
 	for (i = 0; i < o->n_ns; i++) {
 		struct obs_ns *ns = &o->ns[i];
 		const struct nsnet_link *lo = obs_link(ns, "lo");
@@ -215,9 +240,8 @@ int observe(struct nsnet_ctx *ctx, const char *lab, const char *const *names,
 			ns->ours = (lo && !strcmp(lo->alias, tag)) ||
 				   journaled(journal, "netns", "", ns->name);
 	}
-	if (!err)
-		nsnet_clear_err(ctx);
-	return err;
+	nsnet_clear_err(ctx);
+	return 0;
 }
 
 /**
