@@ -252,31 +252,52 @@ static int add_cable(struct applier *ap, const struct op *op)
 }
 
 /**
- * add_netns() - a node's namespace, with lo up and tagged
+ * add_netns() - nodes' namespaces, each with lo up and tagged
  * @ap:		applier
- * @op:		OP_ADD_NETNS
+ * @ops:	a run of OP_ADD_NETNS (netns_run())
+ * @n:		how many
+ * @failed:	set to the index in @ops of the one that failed
+ *
+ * All are journaled first, then made in one trip to the helper thread
+ * (netns_add_run()), then configured through the sockets it opened.
  *
  * Return: 0, or -errno.
  */
-static int add_netns(struct applier *ap, const struct op *op)
+static int add_netns(struct applier *ap, const struct op *ops, size_t n,
+		     size_t *failed)
 {
-	struct nl_req r = { 0 };
-	int err;
+	const char *names[NETNS_RUN_MAX];
+	size_t i, done;
+	int err = 0;
 
-	err = journal_add(ap->ctx, ap->journal, "netns", "", op->ns);
+	*failed = 0;
+	for (i = 0; !err && i < n; i++) {
+		names[i] = ops[i].ns;
+		err = journal_add(ap->ctx, ap->journal, "netns", "", ops[i].ns);
+	}
 	if (err)
 		return err;
-	err = nsnet_netns_add(ap->ctx, op->ns);
+	err = netns_add_run(ap->ctx, names, n, &done);
+	for (i = 0; i < done; i++)
+		if (remember(ap, OP_DEL_NETNS, ops[i].ns, NULL, NULL))
+			return -ENOMEM;
 	if (err) {
+		*failed = done;
 		snprintf(ap->extack, sizeof(ap->extack), "%s",
 			 nsnet_errmsg(ap->ctx));
 		return err;
 	}
-	err = remember(ap, OP_DEL_NETNS, op->ns, NULL, NULL);
-	if (err)
-		return err;
-	setup_link(ap, &r, "lo", true);
-	return send_one(ap, op->ns, &r);
+	for (i = 0; i < n; i++) {
+		struct nl_req r = { 0 };
+
+		setup_link(ap, &r, "lo", true);
+		err = send_one(ap, ops[i].ns, &r);
+		if (err) {
+			*failed = i;
+			return err;
+		}
+	}
+	return 0;
 }
 
 /**
@@ -416,19 +437,22 @@ static int add_ovs_ports(struct applier *ap, const struct op *ops, size_t n)
 }
 
 /**
- * ovs_port_run() - how many OP_OVS_ADD_PORT start at op @i
+ * op_run() - how many operations of one type start at op @i
  * @p:		the plan
  * @i:		index of the first
+ * @max:	at most this many
  * @fail_at:	the test hook's operation (1-based, 0: none), which must
  *		stay outside the run so that it fails on its own
  *
  * Return: at least 1.
  */
-static size_t ovs_port_run(const struct plan *p, size_t i, unsigned int fail_at)
+static size_t op_run(const struct plan *p, size_t i, size_t max,
+		     unsigned int fail_at)
 {
 	size_t n = 1;
 
-	while (i + n < p->n && p->ops[i + n].type == OP_OVS_ADD_PORT &&
+	while (n < max && i + n < p->n &&
+	       p->ops[i + n].type == p->ops[i].type &&
 	       !(fail_at && i + n + 1 == fail_at))
 		n++;
 	return n;
@@ -518,8 +542,11 @@ static int run_op(struct applier *ap, const struct op *op)
 	switch (op->type) {
 	case OP_ADD_BRIDGE:
 		return add_bridge(ap, op);
-	case OP_ADD_NETNS:
-		return add_netns(ap, op);
+	case OP_ADD_NETNS: {
+		size_t bad;
+
+		return add_netns(ap, op, 1, &bad);
+	}
 	case OP_ADD_VETH:
 		return add_veth(ap, op);
 	case OP_ADD_CABLE:
@@ -670,11 +697,17 @@ int apply(struct nsnet_ctx *ctx, const char *lab, struct plan *p, int journal,
 			snprintf(ap.extack, sizeof(ap.extack),
 				 "failure injected by NSNET_FAIL_AT=%u", fail_at);
 		} else if (p->ops[i].type == OP_OVS_ADD_PORT) {
-			size_t n = ovs_port_run(p, i, fail_at);
+			size_t n = op_run(p, i, p->n, fail_at);
 
 			err = add_ovs_ports(&ap, &p->ops[i], n);
 			if (!err)
 				i += n - 1;
+		} else if (p->ops[i].type == OP_ADD_NETNS) {
+			size_t n = op_run(p, i, NETNS_RUN_MAX, fail_at), bad;
+
+			ap.master[0] = '\0';
+			err = add_netns(&ap, &p->ops[i], n, &bad);
+			i += err ? bad : n - 1;
 		} else {
 			err = run_op(&ap, &p->ops[i]);
 		}

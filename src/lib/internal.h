@@ -283,6 +283,11 @@ int route_list_sock(struct nsnet_ctx *ctx, struct nl_sock *s, int family,
 int link_list_sock(struct nsnet_ctx *ctx, struct nl_sock *s,
 		   struct nsnet_link **out);
 int netns_id_fd(struct nsnet_ctx *ctx, struct nl_sock *s, int fd);
+/* Namespaces netns_add_run() makes in one trip (each holds a socket open
+ * until the trip ends). */
+#define NETNS_RUN_MAX 32
+int netns_add_run(struct nsnet_ctx *ctx, const char *const *names, size_t n,
+		  size_t *done);
 
 /* ---- entering a namespace for good (netns.c) ---- */
 int netns_enter_fd(struct nsnet_ctx *ctx, int fd, const char *name, bool etc);
