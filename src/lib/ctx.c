@@ -48,7 +48,7 @@ int nsnet_ctx_new(struct nsnet_ctx **out)
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
 		return -ENOMEM;
-	ctx->rbuf = malloc(NL_RECV_SIZE);
+	ctx->rbuf = malloc(NL_RECV_SIZE * NL_RECV_DGRAMS);
 	/* thread-self: a namespace is a per-thread property */
 	ctx->host_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (!ctx->rbuf || ctx->host_fd < 0) {

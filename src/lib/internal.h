@@ -23,6 +23,8 @@
 
 /* Receive buffer: large enough for any dump message batch (libmnl advice). */
 #define NL_RECV_SIZE ((size_t)64 * 1024)
+/* Datagrams one receive call takes (ctx->rbuf holds as many). */
+#define NL_RECV_DGRAMS 4
 
 /**
  * struct nl_sock - an rtnetlink socket opened inside one network namespace

@@ -114,6 +114,86 @@ static void ack_extack(const struct nlmsghdr *nlh, char *out, size_t len)
 }
 
 /**
+ * struct answer - what exchange() has seen of the answers so far
+ * @s:		socket
+ * @seq_first:	first sequence number of the requests
+ * @count:	number of requests
+ * @dump:	a dump: done at NLMSG_DONE, not at the last ack
+ * @parse:	called for each data message, may be NULL
+ * @data:	passed to @parse
+ * @intr:	set when the kernel flags the dump as interrupted
+ * @extack:	receives the first failure's extended-ack text
+ * @extack_len:	size of @extack
+ * @failed:	index of the request that failed first, or NULL
+ * @answered:	acks seen
+ * @first_err:	first failure
+ * @done:	all answers are in
+ */
+struct answer {
+	const struct nl_sock *s;
+	uint32_t seq_first;
+	unsigned int count;
+	bool dump;
+	nl_parse_t parse;
+	void *data;
+	bool *intr;
+	char *extack;
+	size_t extack_len;
+	int *failed;
+	unsigned int answered;
+	int first_err;
+	bool done;
+};
+
+/**
+ * take() - account for the messages of one datagram
+ * @a:		the exchange so far
+ * @buf:	the datagram
+ * @len:	its size
+ */
+static void take(struct answer *a, const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh;
+	int left = (int)len;
+
+	for (nlh = buf; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		/* A throw-away socket never bound (portid 0) is in no group:
+		 * whatever it receives answers its own requests. */
+		if ((a->s->portid && nlh->nlmsg_pid != a->s->portid) ||
+		    nlh->nlmsg_seq - a->seq_first >= a->count)
+			continue;	/* stale answer of an earlier call */
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			*a->intr = true;
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+			if (e->error && !a->first_err) {
+				a->first_err = e->error;
+				if (a->failed)
+					*a->failed = (int)(nlh->nlmsg_seq - a->seq_first);
+				ack_extack(nlh, a->extack, a->extack_len);
+			}
+			if (a->dump || ++a->answered == a->count)
+				a->done = true;
+		} else if (nlh->nlmsg_type == NLMSG_DONE) {
+			/* A dump that failed part way says so here, not in an
+			 * NLMSG_ERROR: never use it. */
+			if (a->dump && mnl_nlmsg_get_payload_len(nlh) >= sizeof(int) &&
+			    *(const int *)mnl_nlmsg_get_payload(nlh) < 0 &&
+			    !a->first_err)
+				a->first_err = *(const int *)mnl_nlmsg_get_payload(nlh);
+			if (a->dump)
+				a->done = true;
+		} else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE && a->parse) {
+			int err = a->parse(nlh, a->data);
+
+			if (err && !a->first_err)
+				a->first_err = err;
+		}
+	}
+}
+
+/**
  * exchange() - send @len bytes and read answers until all are accounted for
  * @ctx:	context
  * @s:		socket
@@ -130,6 +210,12 @@ static void ack_extack(const struct nlmsghdr *nlh, char *out, size_t len)
  * @failed:	index of the message that failed first, -1 if none (may be
  *		NULL): the messages before it were applied
  *
+ * Answers are read NL_RECV_DGRAMS datagrams to a recvmmsg(): the kernel
+ * queues a dump's next part (its NLMSG_DONE, for a small one) while the
+ * previous is being received, and a batch's acks all at once, so one call
+ * takes what took several. Each datagram has NL_RECV_SIZE bytes of room,
+ * more than the kernel puts in one.
+ *
  * Return: 0, the first negative errno the kernel answered with, or -errno of
  * the socket. All answers are read even after a failure, so the socket is
  * left clean for the next exchange.
@@ -139,9 +225,13 @@ static int exchange(struct nsnet_ctx *ctx, struct nl_sock *s, const void *buf,
 		    bool dump, nl_parse_t parse, void *data, bool *intr,
 		    char *extack, size_t extack_len, int *failed)
 {
-	unsigned int answered = 0;
-	int first_err = 0;
-	bool done = false;
+	struct answer a = { .s = s, .seq_first = seq_first, .count = count,
+			    .dump = dump, .parse = parse, .data = data,
+			    .intr = intr, .extack = extack,
+			    .extack_len = extack_len, .failed = failed };
+	struct mmsghdr msgs[NL_RECV_DGRAMS];
+	struct iovec iov[NL_RECV_DGRAMS];
+	int fd = mnl_socket_get_fd(s->nl), i, n;
 
 	if (failed)
 		*failed = -1;
@@ -149,54 +239,27 @@ static int exchange(struct nsnet_ctx *ctx, struct nl_sock *s, const void *buf,
 		extack[0] = '\0';
 	if (mnl_socket_sendto(s->nl, buf, len) < 0)
 		return -errno;
-	while (!done) {
-		ssize_t n = mnl_socket_recvfrom(s->nl, ctx->rbuf, NL_RECV_SIZE);
-		const struct nlmsghdr *nlh;
-		int left;
-
+	memset(msgs, 0, sizeof(msgs));
+	for (i = 0; i < NL_RECV_DGRAMS; i++) {
+		iov[i].iov_base = ctx->rbuf + (size_t)i * NL_RECV_SIZE;
+		iov[i].iov_len = NL_RECV_SIZE;
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	while (!a.done) {
+		n = recvmmsg(fd, msgs, NL_RECV_DGRAMS, MSG_WAITFORONE, NULL);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return first_err ? first_err : -errno;
+			return a.first_err ? a.first_err : -errno;
 		}
-		left = (int)n;
-		for (nlh = (const struct nlmsghdr *)ctx->rbuf;
-		     mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
-			if (nlh->nlmsg_pid != s->portid ||
-			    nlh->nlmsg_seq - seq_first >= count)
-				continue;	/* stale answer of an earlier call */
-			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-				*intr = true;
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e =
-					mnl_nlmsg_get_payload(nlh);
-
-				if (e->error && !first_err) {
-					first_err = e->error;
-					if (failed)
-						*failed = (int)(nlh->nlmsg_seq - seq_first);
-					ack_extack(nlh, extack, extack_len);
-				}
-				if (dump || ++answered == count)
-					done = true;
-			} else if (nlh->nlmsg_type == NLMSG_DONE) {
-				/* A dump that failed part way says so here,
-				 * not in an NLMSG_ERROR: never use it. */
-				if (dump && mnl_nlmsg_get_payload_len(nlh) >= sizeof(int) &&
-				    *(const int *)mnl_nlmsg_get_payload(nlh) < 0 &&
-				    !first_err)
-					first_err = *(const int *)mnl_nlmsg_get_payload(nlh);
-				if (dump)
-					done = true;
-			} else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE && parse) {
-				int err = parse(nlh, data);
-
-				if (err && !first_err)
-					first_err = err;
-			}
+		for (i = 0; i < n; i++) {
+			if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
+				return a.first_err ? a.first_err : -ENOSPC;
+			take(&a, iov[i].iov_base, msgs[i].msg_len);
 		}
 	}
-	return first_err;
+	return a.first_err;
 }
 
 /**

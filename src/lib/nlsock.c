@@ -31,7 +31,7 @@
  * @s:		the cache entry to fill
  * @dumps_only:	the socket only dumps and is closed right after (ns_each()
  *		workers, already in the namespace): skip the options that
- *		only matter to requests that change things
+ *		only matter to requests that change things, and the bind
  *
  * Strict checking makes the kernel honour a dump's filters (a route dump
  * of the main table only) instead of sending everything. A socket outside
@@ -54,6 +54,12 @@ int sock_open_here(struct nl_sock *s, bool dumps_only)
 	if (!dumps_only) {
 		mnl_socket_setsockopt(s->nl, NETLINK_EXT_ACK, &one, sizeof(one));
 		mnl_socket_setsockopt(s->nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	}
+	/* The kernel binds a socket at its first send; only a socket kept
+	 * for requests needs its port id, to tell its answers apart. */
+	if (dumps_only) {
+		s->portid = 0;
+		return 0;
 	}
 	if (mnl_socket_bind(s->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		int err = -errno;
