@@ -254,7 +254,7 @@ static int add_cable(struct applier *ap, const struct op *op)
 /**
  * add_netns() - nodes' namespaces, each with lo up and tagged
  * @ap:		applier
- * @ops:	a run of OP_ADD_NETNS (netns_run())
+ * @ops:	a run of OP_ADD_NETNS (op_run())
  * @n:		how many
  * @failed:	set to the index in @ops of the one that failed
  *
@@ -271,12 +271,14 @@ static int add_netns(struct applier *ap, const struct op *ops, size_t n,
 	int err = 0;
 
 	*failed = 0;
-	for (i = 0; !err && i < n; i++) {
+	for (i = 0; i < n; i++) {
 		names[i] = ops[i].ns;
 		err = journal_add(ap->ctx, ap->journal, "netns", "", ops[i].ns);
+		if (err) {
+			*failed = i;
+			return err;
+		}
 	}
-	if (err)
-		return err;
 	err = netns_add_run(ap->ctx, names, n, &done);
 	for (i = 0; i < done; i++)
 		if (remember(ap, OP_DEL_NETNS, ops[i].ns, NULL, NULL))

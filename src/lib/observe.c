@@ -155,7 +155,9 @@ static int dump_here(struct nsnet_ctx *w, size_t i, void *arg)
  *
  * The host's dump (a link per node, each costing the kernel a walk of the
  * host's namespace ids) is work like any namespace's, so it runs beside
- * them instead of before them.
+ * them instead of before them. Item 0 is the first item any worker takes,
+ * before it joined a namespace: its thread is still in the caller's, so
+ * it needs no setns() (and no privilege, as for the caller's own socket).
  *
  * Return: 0, or -errno recorded in @w.
  */
@@ -167,8 +169,6 @@ static int dump_item(struct nsnet_ctx *w, size_t i, void *arg)
 
 	if (i)
 		return dump_here(w, i - 1, arg);
-	if (setns(w->host_fd, CLONE_NEWNET) < 0)
-		return nsnet_fail(w, -errno, "netns: join the host's");
 	err = sock_open_here(&s, true);
 	if (err)
 		return nsnet_fail(w, err, "netlink socket");
