@@ -691,7 +691,7 @@ int apply(struct nsnet_ctx *ctx, const char *lab, struct plan *p, int journal,
 	int err = 0;
 
 	lab_tag(lab, ap.tag, sizeof(ap.tag));
-	ap.ipv6 = access("/proc/sys/net/ipv6", F_OK) == 0;
+	ap.ipv6 = kernel_has_ipv6(ctx);
 	for (i = 0; i < p->n; i++) {
 		ap.extack[0] = '\0';
 		if (fail_at && i + 1 == fail_at) {

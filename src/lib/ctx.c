@@ -66,6 +66,20 @@ int nsnet_ctx_new(struct nsnet_ctx **out)
 }
 
 /**
+ * kernel_has_ipv6() - whether the kernel has IPv6 (ipv6.disable=1 or no
+ * module leaves /proc/sys/net/ipv6 out)
+ * @ctx:	context; the answer is kept there
+ *
+ * Return: true if so.
+ */
+bool kernel_has_ipv6(struct nsnet_ctx *ctx)
+{
+	if (!ctx->ipv6)
+		ctx->ipv6 = access("/proc/sys/net/ipv6", F_OK) == 0 ? 1 : -1;
+	return ctx->ipv6 > 0;
+}
+
+/**
  * nsnet_ctx_free() - release a context
  * @ctx:	context, may be NULL
  */

@@ -69,6 +69,7 @@ int sock_open_here(struct nl_sock *s, bool dumps_only);
  * @fail_at:	test hook: lab operation number to fail, 0 for none
  * @helper:	the thread ns_call() hands work to, NULL until first used
  * @netns_dir_ready: /run/netns was made a shared mount point already
+ * @ipv6:	kernel_has_ipv6(): 0 not asked yet, 1 yes, -1 no
  */
 struct nsnet_ctx {
 	int host_fd;
@@ -87,7 +88,10 @@ struct nsnet_ctx {
 	unsigned int fail_at;
 	struct ns_helper *helper;
 	bool netns_dir_ready;
+	signed char ipv6;
 };
+
+bool kernel_has_ipv6(struct nsnet_ctx *ctx);
 
 /* ---- errors (ctx.c) ---- */
 int nsnet_fail(struct nsnet_ctx *ctx, int err, const char *fmt, ...)

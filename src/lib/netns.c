@@ -187,17 +187,18 @@ int netns_add_run(struct nsnet_ctx *ctx, const char *const *names, size_t n,
 	if (err)
 		return err;
 	/* A taken name stops the run there, after the ones before it. */
-	for (; files < n && !ferr; files++)
+	for (; files < n; files++) {
 		ferr = create_file(ctx, paths[files], names[files]);
-	if (ferr)
-		files--;
+		if (ferr)
+			break;
+	}
 	a.n = files;
 	err = files ? ns_call(ctx, -1, add_cb, &a) : 0;
+	/* add_cb() opens a socket only after the mount: the one that failed
+	 * has none. */
 	for (i = 0; i < a.done; i++)
 		if (socks[i].nl)
 			nl_sock_adopt(ctx, &socks[i]);
-	if (a.done < files && socks[a.done].nl)
-		mnl_socket_close(socks[a.done].nl);
 	for (i = a.done; i < files; i++)
 		unlink(paths[i]);
 	*done = a.done;

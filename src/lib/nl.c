@@ -367,7 +367,9 @@ int nl_dump(struct nsnet_ctx *ctx, struct nl_sock *s, uint16_t type,
  * Both is two dumps, not one of AF_UNSPEC: the kernel runs an AF_UNSPEC
  * dump of these under the RTNL mutex (adding multicast routing tables
  * nobody asked for), each family's own under RCU. observe()'s workers
- * spent a tenth of their time waiting for each other on that mutex.
+ * spent a tenth of their time waiting for each other on that mutex. A
+ * kernel without IPv6 is not asked for it: it would answer an AF_INET6
+ * dump as an AF_UNSPEC one, the IPv4 objects a second time.
  *
  * Return: 0, or -errno (not recorded in @ctx).
  */
@@ -379,7 +381,7 @@ int nl_dump_inet(struct nsnet_ctx *ctx, struct nl_sock *s, uint16_t type,
 
 	if (family != AF_INET6)
 		err = nl_dump(ctx, s, type, AF_INET, hdrlen, f, parse, out);
-	if (!err && family != AF_INET)
+	if (!err && family != AF_INET && kernel_has_ipv6(ctx))
 		err = nl_dump(ctx, s, type, AF_INET6, hdrlen, f, parse, out);
 	return err;
 }

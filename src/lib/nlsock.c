@@ -25,7 +25,6 @@
 
 #include "internal.h"
 
-
 /**
  * sock_open_here() - open and configure a route socket in the current ns
  * @s:		the cache entry to fill
@@ -49,18 +48,16 @@ int sock_open_here(struct nl_sock *s, bool dumps_only)
 	/* Without strict checking the kernel ignores the filters, and the
 	 * parsers drop what was not asked for: best effort, like the acks. */
 	mnl_socket_setsockopt(s->nl, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
-	/* Extended acks carry the kernel's own words for what went wrong;
-	 * capped acks keep error replies small. */
-	if (!dumps_only) {
-		mnl_socket_setsockopt(s->nl, NETLINK_EXT_ACK, &one, sizeof(one));
-		mnl_socket_setsockopt(s->nl, NETLINK_CAP_ACK, &one, sizeof(one));
-	}
 	/* The kernel binds a socket at its first send; only a socket kept
 	 * for requests needs its port id, to tell its answers apart. */
 	if (dumps_only) {
 		s->portid = 0;
 		return 0;
 	}
+	/* Extended acks carry the kernel's own words for what went wrong;
+	 * capped acks keep error replies small. */
+	mnl_socket_setsockopt(s->nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(s->nl, NETLINK_CAP_ACK, &one, sizeof(one));
 	if (mnl_socket_bind(s->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		int err = -errno;
 
