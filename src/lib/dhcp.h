@@ -200,8 +200,9 @@ struct dnsmasq_host {
  *		entry with a NULL name; NULL for none. Passed as --host-record
  *		arguments, not a hosts file: dnsmasq reads --addn-hosts only
  *		after dropping privileges, and cannot enter /run/nsnet (0700)
- * @upstream:	DNS server to forward other names to, NULL: the host's
- *		resolv.conf (dnsmasq runs in the host namespace)
+ * @upstream:	DNS servers to forward other names to (dnsmasq never reads
+ *		a resolv.conf: the caller picks servers it can reach)
+ * @n_upstream:	how many; 0: other names are refused, not forwarded
  * @renew_secs:	T1 sent to clients (option 58), 0 for the default
  */
 struct dnsmasq_conf {
@@ -217,7 +218,8 @@ struct dnsmasq_conf {
 	const char *pid_path;
 	const char *lease_path;
 	const struct dnsmasq_host *hosts;
-	const char *upstream;
+	const struct nsnet_prefix *upstream;
+	size_t n_upstream;
 	unsigned int renew_secs;
 };
 

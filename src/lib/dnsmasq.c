@@ -141,9 +141,12 @@ static int check_conf(const struct dnsmasq_conf *c)
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
 		if (v[i] && v[i]->family != AF_INET)
 			return -EINVAL;
-	if ((c->domain && (!*c->domain || !plain(c->domain))) ||
-	    (c->upstream && !plain(c->upstream)))
+	if (c->domain && (!*c->domain || !plain(c->domain)))
 		return -EINVAL;
+	for (i = 0; i < c->n_upstream; i++)
+		if (c->upstream[i].family != AF_INET &&
+		    c->upstream[i].family != AF_INET6)
+			return -EINVAL;
 	for (i = 0; c->hosts && c->hosts[i].name; i++)
 		if (!*c->hosts[i].name || !plain(c->hosts[i].name) ||
 		    c->hosts[i].address.family != AF_INET)
@@ -159,9 +162,12 @@ static int check_conf(const struct dnsmasq_conf *c)
  *
  * DNS is served on @c->listen only when @c->dns is set (clients are told
  * to use it); otherwise --port=0 turns DNS off. Names under @c->domain are
- * answered from leases and host records and never forwarded; anything else
- * goes to @c->upstream, or to the servers of the host's resolv.conf
- * (dnsmasq runs in the host namespace, where even a 127.0.0.53 stub works).
+ * answered from leases and host records and never forwarded; so are
+ * reverse lookups of private addresses (--bogus-priv: NXDOMAIN unless a
+ * lease or record knows the address) and names without a dot
+ * (--domain-needed). Anything else goes to @c->upstream only: dnsmasq
+ * reads no resolv.conf, whose servers may be unreachable from where it
+ * runs (dns_upstream.c); with no upstream it answers REFUSED at once.
  *
  * Return: 0; -EINVAL for a configuration dnsmasq would misread; -ENOMEM.
  */
@@ -226,10 +232,12 @@ int dnsmasq_argv(const struct dnsmasq_conf *c, char ***argv_out)
 			add(&v, "--host-record=%s,%s", c->hosts[i].name,
 			    v4(&c->hosts[i].address, a));
 	}
-	if (c->upstream) {
-		add(&v, "--no-resolv");
-		add(&v, "--server=%s", c->upstream);
-	}
+	add(&v, "--no-resolv");
+	add(&v, "--bogus-priv");
+	add(&v, "--domain-needed");
+	for (i = 0; i < c->n_upstream; i++)
+		add(&v, "--server=%s", nsnet_prefix_format(&c->upstream[i],
+							   false, a, sizeof(a)));
 	if (v.oom) {
 		dnsmasq_argv_free(v.v);
 		return -ENOMEM;

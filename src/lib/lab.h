@@ -227,12 +227,28 @@ enum lab_restart {
 #define LAB_RUN_ID_MAX 64
 
 /**
+ * struct lab_ready - `ready:` of a `run:` entry: how `up` knows the service
+ *		      answers
+ * @port:	a TCP port that accepts connections once it is ready; 0 when
+ *		`ready:` was not given
+ * @addr:	the address connected to, inside the node (127.0.0.1 unless
+ *		`tcp:ADDRESS:PORT` says otherwise)
+ * @pos:	position of `ready:`'s value
+ */
+struct lab_ready {
+	unsigned int port;
+	struct nsnet_prefix addr;
+	struct lab_pos pos;
+};
+
+/**
  * struct lab_run - one `run:` entry: a supervised process in a node
  * @argv:	the command, NULL-terminated (never given to a shell)
  * @id:		its name within the lab (`name:`, else "<node>-<command>")
  * @id_given:	whether `name:` gave @id
  * @user:	run as this user, NULL for root
  * @restart:	policy when it exits
+ * @ready:	its readiness check
  * @pos:	position of the entry
  */
 struct lab_run {
@@ -241,6 +257,7 @@ struct lab_run {
 	bool id_given;
 	char *user;
 	enum lab_restart restart;
+	struct lab_ready ready;
 	struct lab_pos pos;
 };
 

@@ -555,11 +555,77 @@ static void run_name(struct yst *st, yaml_node_t *val, void *obj)
 	c->run.id_given = true;
 }
 
+/**
+ * ready_why() - read "tcp:PORT" or "tcp:ADDRESS:PORT" ("tcp:[V6]:PORT")
+ * @s:		the text
+ * @r:		filled on success
+ *
+ * Return: NULL, or why @s is not a readiness check.
+ */
+static const char *ready_why(const char *s, struct lab_ready *r)
+{
+	char addr[64] = "127.0.0.1", *end;
+	const char *p, *colon;
+	unsigned long port;
+
+	if (strncmp(s, "tcp:", 4) != 0)
+		return "expected tcp:PORT or tcp:ADDRESS:PORT (a TCP port the service accepts connections on)";
+	p = s + 4;
+	colon = strrchr(p, ':');
+	if (colon) {
+		size_t n = (size_t)(colon - p);
+
+		if (*p == '[' && n >= 2 && p[n - 1] == ']') {
+			p++;
+			n -= 2;
+		}
+		if (!n || n >= sizeof(addr))
+			return "expected an address before the port";
+		memcpy(addr, p, n);
+		addr[n] = '\0';
+		p = colon + 1;
+	}
+	errno = 0;
+	port = strtoul(p, &end, 10);
+	if (!*p || *end || errno || port < 1 || port > 65535 || *p == '+' ||
+	    *p == '-')
+		return "the port must be a number from 1 to 65535";
+	if (nsnet_prefix_parse(addr, NSNET_PFX_NO_LEN, &r->addr))
+		return "not an IPv4 or IPv6 address";
+	r->port = (unsigned int)port;
+	return NULL;
+}
+
+/**
+ * run_ready() - `ready:`: `up` waits until the service accepts a TCP
+ *		 connection
+ * @st:		walk state
+ * @val:	the value
+ * @obj:	struct run_ctx
+ */
+static void run_ready(struct yst *st, yaml_node_t *val, void *obj)
+{
+	struct run_ctx *c = obj;
+	const char *s = scalar(st, val, "ready"), *why;
+	struct lab_ready r = { .pos = pos_of(val) };
+
+	if (!s)
+		return;
+	why = ready_why(s, &r);
+	if (why) {
+		lab_diag_add(st->d, r.pos, "ready \"%s\": %s", lab_show(s).s,
+			     why);
+		return;
+	}
+	c->run.ready = r;
+}
+
 static const struct key_rule run_rules[] = {
 	{ "command", run_command, true },
 	{ "restart", run_restart, false },
 	{ "user", run_user, false },
 	{ "name", run_name, false },
+	{ "ready", run_ready, false },
 };
 
 /**
@@ -578,7 +644,7 @@ static void free_words(char **w, size_t n)
 
 /**
  * run_item() - one `run:` entry: a command string, a list of words, or
- *		{command, restart, user, name}
+ *		{command, restart, user, name, ready}
  * @st:		walk state
  * @item:	the entry
  * @idx:	its index

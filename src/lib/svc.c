@@ -17,12 +17,17 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include "svc_int.h"
 
 /* How long `up` waits for DHCP leases. */
 #define LEASE_WAIT_MS 20000
+/* How long `up` waits for a `run:` service's `ready:` port. */
+#define READY_WAIT_MS 30000
 /* Grace between SIGTERM and SIGKILL when up replaces or down stops. */
 #define SVC_STOP_MS 3000
 
@@ -51,29 +56,6 @@ static struct svc_act *act_add(struct svc_plan *sp, enum svc_kind kind)
 	a->kind = kind;
 	a->node = "";
 	return a;
-}
-
-/**
- * read_host_resolv() - the host's /etc/resolv.conf, or NULL
- *
- * Return: the text (free()), NULL if unreadable.
- */
-static char *read_host_resolv(void)
-{
-	FILE *f = fopen("/etc/resolv.conf", "re");
-	char *buf = NULL;
-	size_t len = 0;
-
-	if (!f)
-		return NULL;
-	/* resolv.conf is small; a huge one is not worth copying */
-	buf = calloc(1, 65537);
-	if (buf)
-		len = fread(buf, 1, 65536, f);
-	fclose(f);
-	if (buf)
-		buf[len] = '\0';
-	return buf;
 }
 
 /**
@@ -186,7 +168,6 @@ static int plan_files(struct nsnet_ctx *ctx, struct svc_plan *sp,
 		      const char *link)
 {
 	struct files_look fl = { .lab = lab, .link = link };
-	char *host = read_host_resolv();
 	json_t *names = json_object(), *v;
 	struct svc_act *a;
 	size_t i;
@@ -202,7 +183,8 @@ static int plan_files(struct nsnet_ctx *ctx, struct svc_plan *sp,
 		if (!err && n->n_hosts)
 			err = svc_hosts_text(lab, state, n, &fl.nf[i].hosts);
 		if (!err)
-			err = svc_resolv_text(lab, i, host, &fl.nf[i].resolv);
+			err = svc_resolv_text(lab, i, &sp->resolv,
+					      &fl.nf[i].resolv);
 	}
 	if (!err)
 		err = ns_each(ctx, lab->n_nodes, look_node, &fl);
@@ -250,7 +232,6 @@ static int plan_files(struct nsnet_ctx *ctx, struct svc_plan *sp,
 		}
 	}
 	json_decref(names);
-	free(host);
 	return err;
 }
 
@@ -373,6 +354,7 @@ int svc_prepare(struct nsnet_ctx *ctx, int state_fd, const struct lab *lab,
 
 	snprintf(sp->hosts_link, sizeof(sp->hosts_link), "%s/%s.d/hosts",
 		 STATE_DIR, lab->name);
+	host_resolv_read(&sp->resolv);
 	err = svc_want(ctx, lab, state, sp);
 	if (!err)
 		err = plan_files(ctx, sp, lab, state, old, sp->hosts_link);
@@ -561,6 +543,110 @@ static int wait_leases(struct nsnet_ctx *ctx, const struct svc_plan *sp,
 }
 
 /**
+ * ms_since() - milliseconds since @t0
+ * @t0:		a CLOCK_MONOTONIC time
+ *
+ * Return: the elapsed time.
+ */
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 +
+	       (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/**
+ * try_ready() - one TCP connection to a `ready:` port (in the node)
+ * @arg:	the struct lab_ready
+ *
+ * The address is the node's own (loopback by default), so the connection
+ * is answered or refused at once; the send timeout only bounds a check
+ * aimed elsewhere.
+ *
+ * Return: 0 once the service accepts, else -errno.
+ */
+static int try_ready(void *arg)
+{
+	const struct lab_ready *r = arg;
+	struct timeval tv = { .tv_sec = 1 };
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len;
+	int fd, err;
+
+	if (r->addr.family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)r->port);
+		memcpy(&sin->sin_addr, r->addr.addr, 4);
+		len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)r->port);
+		memcpy(&sin6->sin6_addr, r->addr.addr, 16);
+		len = sizeof(*sin6);
+	}
+	fd = socket(r->addr.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	err = connect(fd, (struct sockaddr *)&ss, len) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+/**
+ * wait_ready() - wait until every `run:` service this run started that
+ *		  has `ready:` accepts connections
+ * @ctx:	context
+ * @sp:		the services plan, its starts made
+ * @lab:	lab name
+ *
+ * They were all started before, so they get ready side by side: the wait
+ * is the slowest one's, not the sum.
+ *
+ * Return: 0, or -ETIMEDOUT naming the first service that never answered.
+ */
+static int wait_ready(struct nsnet_ctx *ctx, const struct svc_plan *sp,
+		      const char *lab)
+{
+	struct timespec t0, nap = { 0, 50 * 1000 * 1000 };
+	char addr[64];
+	size_t i;
+	int nsfd;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < sp->n_acts; i++) {
+		const struct svc_act *a = &sp->acts[i];
+		const struct lab_ready *r;
+
+		if (a->kind != SVC_START || !a->proc->ready)
+			continue;
+		r = a->proc->ready;
+		nsfd = ns_open(ctx, a->proc->netns);
+		if (nsfd < 0)
+			return nsfd;
+		while (ns_call(ctx, nsfd, try_ready, (void *)r) &&
+		       ms_since(&t0) <= READY_WAIT_MS)
+			nanosleep(&nap, NULL);
+		close(nsfd);
+		if (ms_since(&t0) > READY_WAIT_MS)
+			return nsnet_fail_why(ctx, -ETIMEDOUT, false,
+					      "not ready within 30 s (see nsnet logs)",
+					      "%s: %s: ready tcp:%s:%u", lab,
+					      a->proc->what,
+					      nsnet_prefix_format(&r->addr, false,
+								  addr, sizeof(addr)),
+					      r->port);
+	}
+	return 0;
+}
+
+/**
  * file_act() - write or remove one file, remembering how to undo it
  * @ctx:	context
  * @lab:	lab name
@@ -692,6 +778,8 @@ int svc_apply(struct nsnet_ctx *ctx, int state_fd, const struct lab *lab,
 	}
 	if (!err)
 		err = wait_leases(ctx, sp, lab->name);
+	if (!err)
+		err = wait_ready(ctx, sp, lab->name);
 	for (i = 0; !err && i < sp->n_acts; i++)
 		if (sp->acts[i].kind == SVC_STOP)
 			err = injected(ctx, sp, i, sp->fail_at) ?:

@@ -61,8 +61,9 @@ void text_free(struct svc_text *t);
 
 int svc_hosts_text(const struct lab *lab, json_t *state,
 		   const struct lab_node *own, struct svc_text *t);
-int svc_resolv_text(const struct lab *lab, size_t node, const char *host_resolv,
-		    struct svc_text *t);
+struct host_resolv;
+int svc_resolv_text(const struct lab *lab, size_t node,
+		    const struct host_resolv *hr, struct svc_text *t);
 const struct nsnet_prefix *svc_dns_addr(const struct lab *lab, size_t net);
 bool svc_node_addr(const struct lab *lab, json_t *state, size_t node,
 		   size_t ifc, struct nsnet_prefix *out);

@@ -21,7 +21,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "svc.h"
+#include "svc_int.h"
 
 /**
  * text_add() - append formatted text
@@ -187,33 +187,49 @@ int svc_hosts_text(const struct lab *lab, json_t *state,
 }
 
 /**
- * loopback_server() - whether a resolv.conf line names a loopback resolver
- * @line:	the line, NUL-terminated, without its newline
- *
- * Return: true for "nameserver 127.x.x.x" or "nameserver ::1".
+ * resolved_lines() - systemd-resolved's upstream servers, for a node
+ * @text:	/run/systemd/resolve/resolv.conf, or NULL
+ * @t:		where the nameserver lines go
  */
-static bool loopback_server(const char *line)
+static void resolved_lines(const char *text, struct svc_text *t)
 {
+	const char *p = text, *nl;
 	struct nsnet_prefix a;
-	char addr[64];
+	char line[512], buf[64];
+	size_t n;
 
-	if (sscanf(line, " nameserver %63s", addr) != 1 ||
-	    nsnet_prefix_parse(addr, NSNET_PFX_NO_LEN, &a))
-		return false;
-	if (a.family == AF_INET)
-		return a.addr[0] == 127;
-	return !memcmp(a.addr, &in6addr_loopback, 16);
+	while (p && *p) {
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n >= sizeof(line))
+			n = sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p = nl ? nl + 1 : p + strlen(p);
+		if (resolv_server(line, &a) && !dns_loopback(&a))
+			text_add(t, "nameserver %s\t# systemd-resolved's upstream\n",
+				 nsnet_prefix_format(&a, false, buf,
+						     sizeof(buf)));
+	}
 }
 
 /**
- * host_lines() - the host's resolv.conf, without loopback resolvers
- * @host:	the host's resolv.conf text, or NULL
- * @t:		where the kept lines go
+ * host_lines() - the host's resolv.conf as a node sees it
+ * @hr:		the host's resolver files
+ * @t:		where the lines go
  * @dropped:	set to whether a loopback resolver was dropped
+ *
+ * A loopback resolver of the host is the node's own loopback, where nobody
+ * listens: it is commented out. systemd-resolved's stub (127.0.0.53) is
+ * replaced by the servers resolved itself forwards to, which a node routed
+ * through the host can reach like any other address.
  */
-static void host_lines(const char *host, struct svc_text *t, bool *dropped)
+static void host_lines(const struct host_resolv *hr, struct svc_text *t,
+		       bool *dropped)
 {
-	const char *p = host, *nl;
+	const char *p = hr->etc, *nl;
+	struct nsnet_prefix a;
+	bool stub_done = false;
 	char line[512];
 	size_t n;
 
@@ -226,13 +242,17 @@ static void host_lines(const char *host, struct svc_text *t, bool *dropped)
 		memcpy(line, p, n);
 		line[n] = '\0';
 		p = nl ? nl + 1 : p + strlen(p);
-		if (loopback_server(line)) {
-			*dropped = true;
-			text_add(t, "# %s: the host's, unreachable from the namespace\n",
-				 line);
+		if (!resolv_server(line, &a) || !dns_loopback(&a)) {
+			text_add(t, "%s\n", line);
 			continue;
 		}
-		text_add(t, "%s\n", line);
+		*dropped = true;
+		text_add(t, "# %s: the host's, unreachable from the namespace\n",
+			 line);
+		if (dns_resolved_stub(&a) && !stub_done) {
+			stub_done = true;
+			resolved_lines(hr->resolved, t);
+		}
 	}
 }
 
@@ -240,18 +260,18 @@ static void host_lines(const char *host, struct svc_text *t, bool *dropped)
  * svc_resolv_text() - the resolv.conf of a node, if it needs its own
  * @lab:	the lab
  * @node:	node index
- * @host_resolv: the host's /etc/resolv.conf text, or NULL
+ * @hr:		the host's resolver files
  * @t:		the text; left empty (NULL) when the host's file serves
  *
  * `dns:` is written as given. Without it, a node on a network with a
- * dnsmasq uses it (it forwards what it does not know to the host's
- * resolvers, since it runs where they are reachable). Otherwise the host's
- * file, minus resolvers on loopback, when it has any.
+ * dnsmasq uses it (it answers the lab's names and forwards the rest to
+ * the host's resolvers it can reach: dns_upstream.c). Otherwise the host's
+ * file as a node sees it (host_lines()), when it has a loopback resolver.
  *
  * Return: 0, or -ENOMEM.
  */
-int svc_resolv_text(const struct lab *lab, size_t node, const char *host_resolv,
-		    struct svc_text *t)
+int svc_resolv_text(const struct lab *lab, size_t node,
+		    const struct host_resolv *hr, struct svc_text *t)
 {
 	const struct lab_node *n = &lab->nodes[node];
 	const struct nsnet_prefix *dns = NULL;
@@ -289,7 +309,7 @@ int svc_resolv_text(const struct lab *lab, size_t node, const char *host_resolv,
 			 lab->name);
 		return t->oom ? -ENOMEM : 0;
 	}
-	host_lines(host_resolv, &host, &dropped);
+	host_lines(hr, &host, &dropped);
 	if (dropped) {
 		text_add(t, "%s", marker);
 		text_add(t, "%s", host.s ? host.s : "");

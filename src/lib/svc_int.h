@@ -25,6 +25,39 @@ struct dhcp_job {
 };
 
 /**
+ * struct host_resolv - the host's resolver files, read once per plan
+ * @etc:	/etc/resolv.conf, NULL if unreadable
+ * @resolved:	/run/systemd/resolve/resolv.conf (the servers
+ *		systemd-resolved forwards to), NULL if absent
+ */
+struct host_resolv {
+	char *etc;
+	char *resolved;
+};
+
+/** DNS_UPSTREAM_MAX - servers a dnsmasq forwards to (resolv.conf's MAXNS) */
+#define DNS_UPSTREAM_MAX 3
+
+/**
+ * struct dns_upstreams - the servers a lab's dnsmasq forwards to
+ * @server:	their addresses
+ * @n:		entries used; 0: it forwards nothing
+ */
+struct dns_upstreams {
+	struct nsnet_prefix server[DNS_UPSTREAM_MAX];
+	size_t n;
+};
+
+/* dns_upstream.c */
+void host_resolv_read(struct host_resolv *hr);
+void host_resolv_free(struct host_resolv *hr);
+bool resolv_server(const char *line, struct nsnet_prefix *a);
+bool dns_loopback(const struct nsnet_prefix *a);
+bool dns_resolved_stub(const struct nsnet_prefix *a);
+void dns_forwarders(const struct host_resolv *hr, const struct lab *lab,
+		    const struct lab_node *node, struct dns_upstreams *out);
+
+/**
  * struct want_proc - one process the lab file asks for
  * @id:		its id in the lab
  * @netns:	its node ("" for the host)
@@ -37,6 +70,7 @@ struct dhcp_job {
  * @job:	the client's settings
  * @display:	argv shown for a DHCP client
  * @what:	what it is, for messages
+ * @ready:	a `run:` entry's readiness check, NULL for none
  */
 struct want_proc {
 	char id[PROC_ID_MAX + 1];
@@ -50,6 +84,7 @@ struct want_proc {
 	struct dhcp_job job;
 	const char *display[3];
 	char what[NSNET_NSNAMSIZ + PROC_ID_MAX + 32];
+	const struct lab_ready *ready;
 };
 
 /** enum svc_kind - one change to a lab's services */
@@ -102,6 +137,7 @@ struct svc_act {
  * @fail_at:	test hook: the change (1-based) svc_apply() makes fail
  * @fail_first:	how many of the run's changes come before the services'
  * @lab:	the lab's name, while svc_apply() runs
+ * @resolv:	the host's resolver files
  */
 struct svc_plan {
 	struct want_proc *procs;
@@ -115,6 +151,7 @@ struct svc_plan {
 	unsigned int fail_at;
 	unsigned int fail_first;
 	const char *lab;
+	struct host_resolv resolv;
 };
 
 int svc_want(struct nsnet_ctx *ctx, const struct lab *lab, json_t *state,

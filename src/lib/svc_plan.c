@@ -92,6 +92,8 @@ static int want_dnsmasq(struct nsnet_ctx *ctx, struct svc_plan *sp,
 	struct dnsmasq_conf c = { 0 };
 	struct want_proc *w = want_add(sp);
 	char pid[PATH_MAX], leases[PATH_MAX];
+	struct dns_upstreams up;
+	int err;
 
 	if (!w)
 		return -ENOMEM;
@@ -111,8 +113,17 @@ static int want_dnsmasq(struct nsnet_ctx *ctx, struct svc_plan *sp,
 	c.pid_path = pid;
 	c.lease_path = leases;
 	c.hosts = sp->hosts;
-	if (dnsmasq_argv(&c, &w->argv) < 0)
-		return nsnet_fail(ctx, -ENOMEM, "dnsmasq for %s", net->name);
+	dns_forwarders(&sp->resolv, lab,
+		       srv ? &lab->nodes[net->dhcp.server] : NULL, &up);
+	c.upstream = up.server;
+	c.n_upstream = up.n;
+	err = dnsmasq_argv(&c, &w->argv);
+	if (err == -EINVAL)
+		return nsnet_fail_why(ctx, err, true,
+				      "a name or address dnsmasq cannot take",
+				      "dnsmasq for %s", net->name);
+	if (err)
+		return nsnet_fail(ctx, err, "dnsmasq for %s", net->name);
 	w->own_argv = true;
 	w->netns = srv ? lab->nodes[net->dhcp.server].name : "";
 	w->restart = PROC_RESTART_ALWAYS;
@@ -194,6 +205,7 @@ static int want_run(struct nsnet_ctx *ctx, struct svc_plan *sp,
 	w->etc_netns = true;
 	w->user = r->user;
 	w->restart = policy[r->restart];
+	w->ready = r->ready.port ? &r->ready : NULL;
 	snprintf(w->what, sizeof(w->what), "%s in %s", r->id, node->name);
 	return 0;
 }
@@ -294,5 +306,6 @@ void svc_plan_free(struct svc_plan *sp)
 		free(sp->acts[i].old_link);
 	}
 	free(sp->acts);
+	host_resolv_free(&sp->resolv);
 	memset(sp, 0, sizeof(*sp));
 }

@@ -17,8 +17,9 @@ ok -m "one dnsmasq runs" test "$(echo "$pid" | wc -w)" = 1
 same "  ... inside the server node" "$(readlink /proc/$pid/ns/net)" "$(ip netns exec server readlink /proc/self/ns/net)"
 like "$(nsnet exec ptp client -- cat /etc/resolv.conf)" "nameserver 10.80.0.1" \
 	"the client's resolver is the server's dnsmasq"
-ok -m "the client reaches the server's web server by name" \
-	wait_for nsnet exec ptp client -- curl -sf -o /dev/null http://server:8000/
+# `ready: tcp:8000`: up returned once the web server accepted connections
+ok -m "the client reaches the server's web server by name, at once" \
+	nsnet exec ptp client -- curl -sf --max-time 20 -o /dev/null http://server:8000/
 is "$(nsnet exec ptp server -- getent hosts client.ptp | awk '{ print $1 }')" "$a" \
 	"the server resolves the client by the name it sent with its lease"
 

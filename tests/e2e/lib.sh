@@ -122,6 +122,33 @@ _sandbox_etc_netns() {
 	done
 }
 
+# sandbox_resolv TEXT - make TEXT the sandbox's /etc/resolv.conf
+#
+# Tests must not depend on the machine's resolver: every sandbox starts with
+# `nameserver 127.0.0.53` (systemd-resolved's stub, the commonest host
+# setup, and dead in every namespace but the real host's), and DNS tests
+# try other files. /etc/resolv.conf is often a symlink into /run
+# (systemd-resolved, resolvconf), which dangles on the sandbox's fresh /run:
+# then the file is made where the link points, inside the sandbox's /run;
+# otherwise a file of the sandbox's is bind-mounted over it.
+sandbox_resolv() {
+	local f=/run/.e2e/resolv.conf target
+	target=$(readlink -m /etc/resolv.conf)
+	if [ "${target#/run/}" != "$target" ]; then
+		mkdir -p "$(dirname "$target")" &&
+			printf '%s\n' "$1" >"$target"
+		return
+	fi
+	printf '%s\n' "$1" >"$f" || return 1
+	# one bind is enough: later calls write through it
+	if [ -z "$_E2E_RESOLV_BOUND" ]; then
+		[ -e /etc/resolv.conf ] || : >/etc/resolv.conf || return 1
+		mount --bind "$f" /etc/resolv.conf || return 1
+		_E2E_RESOLV_BOUND=1
+	fi
+}
+_E2E_RESOLV_BOUND=
+
 # _sandbox_setup - runs once, as the sandbox's init, before the test body
 _sandbox_setup() {
 	local outer_net outer_mnt
@@ -139,6 +166,8 @@ _sandbox_setup() {
 	mount -t tmpfs -o mode=0755 nsnet-e2e /run || bail_out "tmpfs on /run"
 	mkdir -p /run/.e2e/tmp
 	_sandbox_etc_netns || bail_out "cannot make /etc/netns private"
+	sandbox_resolv "nameserver 127.0.0.53" ||
+		bail_out "cannot give the sandbox its own /etc/resolv.conf"
 	{ umount -l /sys && mount -t sysfs sysfs /sys; } || bail_out "remount /sys"
 	ip link set lo up || bail_out "lo up"
 
@@ -353,10 +382,11 @@ ns_exec() {
 }
 
 # can_ping NS ADDR - ADDR answers a real ping sent from NS ("-" = the
-# sandbox host); three tries, for the first ARP or a port just coming up
+# sandbox host); up to eight tries of a second, for the first ARP or a port
+# just coming up on a loaded machine (`no_ping` for what must not answer)
 can_ping() {
 	local i
-	for i in 1 2 3; do
+	for i in 1 2 3 4 5 6 7 8; do
 		if [ "$1" = - ]; then
 			ping -n -c1 -W1 "$2" >/dev/null 2>&1 && return 0
 		else
@@ -365,6 +395,19 @@ can_ping() {
 	done
 	echo "no answer from $2 (sent from ${1/#-/the host})"
 	return 1
+}
+
+# no_ping NS ADDR - ADDR does not answer two pings sent from NS
+no_ping() {
+	local i
+	for i in 1 2; do
+		if [ "$1" = - ]; then
+			ping -n -c1 -W1 "$2" >/dev/null 2>&1 && return 1
+		else
+			ip netns exec "$1" ping -n -c1 -W1 "$2" >/dev/null 2>&1 && return 1
+		fi
+	done
+	return 0
 }
 
 # wait_secs SECONDS CMD... - poll CMD (quietly) until it succeeds, for up
@@ -379,8 +422,9 @@ wait_secs() {
 	return 1
 }
 
-# wait_for CMD... - poll CMD (quietly) until it succeeds, for up to 5 s
-wait_for() { wait_secs 5 "$@"; }
+# wait_for CMD... - poll CMD (quietly) until it succeeds, for up to 30 s:
+# a loaded 2-core machine (load average 6 while the suite runs) is normal
+wait_for() { wait_secs 30 "$@"; }
 
 # in_other_netns PID - PID's network namespace is not the test's own
 in_other_netns() {

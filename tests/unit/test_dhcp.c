@@ -200,6 +200,7 @@ static void test_dnsmasq_argv(void)
 {
 	struct nsnet_prefix listen = pfx("192.168.15.5"), net = pfx("192.168.15.0/24"),
 			    a = pfx("192.168.15.100"), b = pfx("192.168.15.150");
+	struct nsnet_prefix up[] = { pfx("127.0.0.53"), pfx("2001:db8::53") };
 	struct dnsmasq_host hosts[] = {
 		{ "red", pfx("192.168.15.1") },
 		{ NULL, { 0 } },
@@ -223,7 +224,8 @@ static void test_dnsmasq_argv(void)
 		"--dhcp-option=option:router,192.168.15.5 "
 		"--dhcp-option=option:dns-server,192.168.15.5 "
 		"--domain=house --local=/house/ "
-		"--host-record=red,red.house,192.168.15.1";
+		"--host-record=red,red.house,192.168.15.1 "
+		"--no-resolv --bogus-priv --domain-needed";
 	char **argv = NULL, text[2048] = "";
 	size_t i;
 
@@ -239,7 +241,8 @@ static void test_dnsmasq_argv(void)
 	c.router = c.dns = NULL;
 	c.domain = NULL;
 	c.hosts = NULL;
-	c.upstream = "127.0.0.53";
+	c.upstream = up;
+	c.n_upstream = 2;
 	c.renew_secs = 5;
 	is_int(dnsmasq_argv(&c, &argv), 0, "without router, DNS and domain");
 	text[0] = '\0';
@@ -248,10 +251,11 @@ static void test_dnsmasq_argv(void)
 		strcat(text, " ");
 	}
 	ok(strstr(text, "--dhcp-option=option:router ") &&
-	   strstr(text, "--port=0 ") && !strstr(text, "--domain") &&
+	   strstr(text, "--port=0 ") && !strstr(text, "--domain=") &&
 	   strstr(text, "--dhcp-option=option:T1,5 ") &&
-	   strstr(text, "--no-resolv --server=127.0.0.53 "),
-	   "no router option, DNS off, T1, upstream: %s", text);
+	   strstr(text, "--no-resolv --bogus-priv --domain-needed "
+			"--server=127.0.0.53 --server=2001:db8::53 "),
+	   "no router option, DNS off, T1, upstreams: %s", text);
 	dnsmasq_argv_free(argv);
 
 	c.domain = "a,b";
@@ -319,7 +323,7 @@ static void test_leases(void)
  */
 static int print_argv(int argc, char **argv)
 {
-	struct nsnet_prefix p[6];
+	struct nsnet_prefix p[6], upstream;
 	const char *keys[] = { "listen", "subnet", "start", "end", "router", "dns" };
 	bool has[6] = { false };
 	struct dnsmasq_conf c = { .lease_secs = 120 };
@@ -350,8 +354,12 @@ static int print_argv(int argc, char **argv)
 			c.pid_path = eq;
 		else if (!strcmp(argv[i], "leases"))
 			c.lease_path = eq;
-		else if (!strcmp(argv[i], "upstream"))
-			c.upstream = eq;
+		else if (!strcmp(argv[i], "upstream")) {
+			if (nsnet_prefix_parse(eq, NSNET_PFX_NO_LEN, &upstream))
+				return 2;
+			c.upstream = &upstream;
+			c.n_upstream = 1;
+		}
 	}
 	c.listen = has[0] ? &p[0] : NULL;
 	c.subnet = has[1] ? &p[1] : NULL;
