@@ -34,7 +34,8 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 # Debian packages: build, runtime, tests. `make deps` installs the missing ones.
 DEPS_BUILD := gcc make pkg-config libmnl-dev libjansson-dev libnftables-dev libyaml-dev
-DEPS_TEST  := iproute2 iputils-ping curl socat perl util-linux python3 procps nftables graphviz
+DEPS_TEST  := iproute2 iputils-ping curl socat perl util-linux python3 procps nftables graphviz \
+              ethtool
 # dnsmasq-base: the DHCP/DNS server of `dhcp:` networks, without the host-wide
 # service the dnsmasq package would start; openvswitch-switch for `type: ovs`
 # networks (also used by the tests).

@@ -411,13 +411,16 @@ static int add_ovs_bridge(struct applier *ap, const struct op *op)
  * @n:		count
  *
  * One OVSDB transaction: all are added or none (a timeout may still
- * have committed them, so they are undone then too).
+ * have committed them, so they are undone then too). On the userspace
+ * datapath each node end (@ops' ns2:name2) then stops leaving its
+ * checksums to the switch, or TCP and UDP would not pass (offload.c).
  *
  * Return: 0, or -errno.
  */
 static int add_ovs_ports(struct applier *ap, const struct op *ops, size_t n)
 {
 	const char **br = calloc(n, sizeof(*br)), **port = calloc(n, sizeof(*port));
+	struct nl_sock *s;
 	size_t i;
 	int err = -ENOMEM;
 
@@ -435,6 +438,18 @@ static int add_ovs_ports(struct applier *ap, const struct op *ops, size_t n)
 	for (i = 0; i < n; i++)
 		if (remember(ap, OP_OVS_DEL_PORT, "", ops[i].name, NULL))
 			return -ENOMEM;
+	for (i = 0; !err && ovs_userspace() && i < n; i++) {
+		if (!*ops[i].name2)
+			continue;
+		s = nl_sock_get(ap->ctx, ops[i].ns2);
+		err = s ? link_tx_csum_off(ap->ctx, mnl_socket_get_fd(s->nl),
+					   ops[i].ns2, ops[i].name2) : -ENOENT;
+		if (err) {
+			snprintf(ap->extack, sizeof(ap->extack), "%s",
+				 nsnet_errmsg(ap->ctx));
+			return err;
+		}
+	}
 	return ovs_failed(ap, err);
 }
 

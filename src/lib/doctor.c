@@ -34,6 +34,9 @@
  *   addr-duplicate		  one address on two interfaces
  *   br-netfilter		  bridged traffic sent through another table's
  *				  forward chain whose policy is drop
+ *   ovs-checksum		  a node end on a userspace Open vSwitch that
+ *				  leaves its checksums to the switch: ping
+ *				  passes, TCP and UDP do not (offload.c)
  *
  * Faults are found from the kernel's own data; a fault with an obvious
  * cause elsewhere is not reported twice (a gateway owned by the lab is
@@ -55,6 +58,7 @@
 
 #include "engine.h"
 #include "fw.h"
+#include "ovs.h"
 
 /* --------------------------------------------------------------- the model */
 
@@ -904,6 +908,49 @@ static bool interesting(const struct view *v, const struct nsnet_link *l)
 }
 
 /**
+ * is_ovs() - whether a master is an Open vSwitch bridge's internal port
+ * @br:		the master (nsnet_ovs_masters() makes it an OVS port's)
+ *
+ * Its port being down stops only the host's own traffic: ovs-vswitchd
+ * switches between the other ports regardless.
+ *
+ * Return: true for the kernel datapath's device or the userspace one's tap.
+ */
+static bool is_ovs(const struct nsnet_link *br)
+{
+	return !strcmp(br->kind, "openvswitch") || !strcmp(br->kind, "tun");
+}
+
+/**
+ * check_ovs_checksum() - a node end on a userspace switch must compute
+ *			  its own checksums
+ * @d:		the run
+ * @lab:	lab name for the finding, or ""
+ * @v:		the node's namespace
+ * @l:		the node end
+ * @br:		the OVS bridge its host end is a port of
+ */
+static void check_ovs_checksum(struct doctor *d, const char *lab,
+			       const struct view *v, const struct nsnet_link *l,
+			       const struct nsnet_link *br)
+{
+	struct nl_sock *s;
+	struct nsnet_finding f;
+
+	if (!ovs_userspace())
+		return;
+	s = nl_sock_get(d->ctx, v->name);
+	if (!s || link_tx_csum_on(mnl_socket_get_fd(s->nl), l->name) != 1)
+		return;
+	start(&f, NSNET_SEV_ERROR, "ovs-checksum", lab, v->name, l->name);
+	what(&f, "%s sends through Open vSwitch bridge %s, which switches in userspace and never completes a checksum: ping passes, TCP and UDP are dropped",
+	     show(l->name).s, show(br->name).s);
+	fix_argv(&f, W("nsnet", "netns", "exec", v->name, "ethtool", "-K",
+		       l->name, "tx", "off"));
+	emit(d, &f);
+}
+
+/**
  * check_host_end() - the host end of a namespace's veth, and its switch
  * @d:		the run
  * @lab:	lab name for the finding, or ""
@@ -916,7 +963,7 @@ static void check_host_end(struct doctor *d, const char *lab,
 						  NULL;
 	struct nsnet_finding f;
 
-	if (br && !(br->flags & IFF_UP)) {
+	if (br && !(br->flags & IFF_UP) && !is_ovs(br)) {
 		start(&f, NSNET_SEV_ERROR, "bridge-down", lab, "", br->name);
 		what(&f, "bridge %s is down: nothing passes between its ports",
 		     show(br->name).s);
@@ -951,7 +998,7 @@ static void check_links(struct doctor *d, const char *lab,
 	int i;
 
 	for (i = 0; i < v->n_links; i++) {
-		const struct nsnet_link *l = &v->links[i], *h;
+		const struct nsnet_link *l = &v->links[i], *h, *br;
 
 		if (l->flags & IFF_LOOPBACK) {
 			if (l->flags & IFF_UP)
@@ -972,6 +1019,9 @@ static void check_links(struct doctor *d, const char *lab,
 		h = host_end(d, v, l);
 		if (h)
 			check_host_end(d, lab, h);
+		br = h && h->master ? view_index(&d->host, h->master) : NULL;
+		if (br && is_ovs(br))
+			check_ovs_checksum(d, lab, v, l, br);
 	}
 }
 
@@ -1813,7 +1863,17 @@ static void check_lab_bridges(struct labdoc *ld)
 			emit(d, &f);
 			continue;
 		}
-		if (!(br->flags & IFF_UP)) {
+		if (!(br->flags & IFF_UP) && net && net->type == LAB_NET_OVS) {
+			/* ovs-vswitchd switches whatever its own port does */
+			if (net->has_gateway) {
+				start(&f, NSNET_SEV_ERROR, "port-down", ld->name,
+				      "", name);
+				what(&f, "the host's port %s on Open vSwitch bridge %s is down: the host cannot reach the nodes (they still reach each other)",
+				     show(name).s, show(name).s);
+				fix_nsnet(&f, "", W("link", "set", name, "up"));
+				emit(d, &f);
+			}
+		} else if (!(br->flags & IFF_UP)) {
 			start(&f, NSNET_SEV_ERROR, "bridge-down", ld->name, "", name);
 			what(&f, "bridge %s is down: nothing passes between its ports",
 			     show(name).s);
@@ -2537,7 +2597,52 @@ static int doctor_target(struct doctor *d, const char *target,
 }
 
 /**
- * doctor_all() - check every lab that is up, and every stale entry
+ * cmp_lab_info() - order lab descriptions by name (for bsearch())
+ * @a:		a struct nsnet_lab_info, or a name's key
+ * @b:		the same
+ *
+ * Return: strcmp() of the names.
+ */
+static int cmp_lab_info(const void *a, const void *b)
+{
+	return strcmp(((const struct nsnet_lab_info *)a)->name,
+		      ((const struct nsnet_lab_info *)b)->name);
+}
+
+/**
+ * ns_alone() - check a named namespace that no lab that is up has checked
+ * @d:		the run
+ * @name:	its name
+ * @labs:	the labs checked, sorted by name
+ * @n_labs:	count
+ *
+ * Namespaces made by hand (the tutorials' `ip netns add`) have faults too:
+ * a plain `doctor` looks at them and at the host ends of their veths.
+ *
+ * Return: 0, or -errno.
+ */
+static int ns_alone(struct doctor *d, const char *name,
+		    const struct nsnet_lab_info *labs, int n_labs)
+{
+	struct nsnet_lab_info key;
+	struct view v;
+	int err;
+
+	err = view_load(d, name, &v);
+	if (err || !v.exists)
+		goto out;
+	if (node_of_lab(&v, key.name, sizeof(key.name)) &&
+	    bsearch(&key, labs, (size_t)n_labs, sizeof(*labs), cmp_lab_info))
+		goto out;	/* checked with its lab */
+	err = ns_generic(d, &v);
+out:
+	view_free(&v);
+	return err == -ENOENT ? 0 : err;	/* deleted while we looked */
+}
+
+/**
+ * doctor_all() - check every lab that is up, every other named namespace,
+ *		  and every stale entry
  * @d:		the run
  *
  * Return: 0, or -errno.
@@ -2555,11 +2660,13 @@ static int doctor_all(struct doctor *d)
 		if (err == -ENOENT)
 			err = 0;	/* went down while we looked */
 	}
-	free(labs);
-	for (i = 0; !err && i < d->n_names; i++)
-		if (d->names[i].stale &&
-		    !reported(d, "netns-stale", d->names[i].name))
+	for (i = 0; !err && i < d->n_names; i++) {
+		if (!d->names[i].stale)
+			err = ns_alone(d, d->names[i].name, labs, n);
+		else if (!reported(d, "netns-stale", d->names[i].name))
 			report_stale(d, "", d->names[i].name);
+	}
+	free(labs);
 	return err;
 }
 

@@ -136,7 +136,9 @@ enum op_type {
 	OP_OVS_DEL_PORT,	/* OVS port name, from whichever bridge */
 	OP_OVS_DEL_BRIDGE,	/* OVS bridge name, with its ports */
 	OP_OVS_ADD_BRIDGE,	/* OVS bridge name, tagged; its port up */
-	OP_OVS_ADD_PORT,	/* host link name -> OVS bridge master */
+	OP_OVS_ADD_PORT,	/* host link name -> OVS bridge master; the
+				 * node end ns2:name2 computes its own
+				 * checksums on a userspace datapath */
 };
 
 /**

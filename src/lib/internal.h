@@ -132,6 +132,11 @@ typedef int (*ns_each_fn)(struct nsnet_ctx *w, size_t i, void *arg);
 int ns_each(struct nsnet_ctx *ctx, size_t n, ns_each_fn fn, void *arg);
 int ns_path(struct nsnet_ctx *ctx, const char *name, char *buf, size_t len);
 
+/* ---- checksum offload (offload.c) ---- */
+int link_tx_csum_off(struct nsnet_ctx *ctx, int fd, const char *ns,
+		     const char *ifname);
+int link_tx_csum_on(int fd, const char *ifname);
+
 /* ---- prefix arithmetic (prefix.c) ---- */
 size_t pfx_bytes(int family);
 bool pfx_in(const struct nsnet_prefix *net, const struct nsnet_prefix *a);

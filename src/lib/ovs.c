@@ -505,6 +505,21 @@ int nsnet_ovs_masters(struct nsnet_ctx *ctx, struct nsnet_link *links, int n)
 /* ------------------------------------------------------------- change */
 
 /**
+ * ovs_userspace() - whether a lab's OVS bridges use the userspace datapath
+ *
+ * The kernel's datapath needs the openvswitch module; without it
+ * ovs-vswitchd switches in userspace (netdev), which works on any kernel
+ * but passes frames between ports without finishing their checksums
+ * (offload.c).
+ *
+ * Return: true for the userspace datapath.
+ */
+bool ovs_userspace(void)
+{
+	return access("/sys/module/openvswitch", F_OK) != 0;
+}
+
+/**
  * ovs_add_bridge() - create a lab's bridge, tagged, and wait for its port
  * @ctx:	context
  * @lab:	lab name
@@ -529,7 +544,7 @@ int ovs_add_bridge(struct nsnet_ctx *ctx, const char *lab, const char *bridge,
 	snprintf(what, sizeof(what), "ovs bridge %s", bridge);
 	snprintf(ids, sizeof(ids), "external_ids:%s=\"%s\"", OVS_LAB_KEY, lab);
 	snprintf(dp, sizeof(dp), "datapath_type=%s",
-		 access("/sys/module/openvswitch", F_OK) == 0 ? "system" : "netdev");
+		 ovs_userspace() ? "netdev" : "system");
 	snprintf(hw, sizeof(hw),
 		 "other-config:hwaddr=\"%02x:%02x:%02x:%02x:%02x:%02x\"",
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);

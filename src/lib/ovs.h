@@ -69,6 +69,7 @@ const struct ovs_port *ovs_port_find(const struct ovs_obs *o,
 				     const char *name);
 void ovs_set_masters(const struct ovs_obs *o, struct nsnet_link *links, int n);
 
+bool ovs_userspace(void);
 int ovs_add_bridge(struct nsnet_ctx *ctx, const char *lab, const char *bridge,
 		   const uint8_t mac[6]);
 int ovs_add_ports(struct nsnet_ctx *ctx, const char *lab,

@@ -933,6 +933,9 @@ static int plan_ovs_port(struct planner *pl, const struct want_if *w,
 	if (!op)
 		return -ENOMEM;
 	snprintf(op->master, sizeof(op->master), "%s", w->bridge);
+	/* the node end, whose checksums a userspace switch needs done */
+	snprintf(op->ns2, sizeof(op->ns2), "%s", w->ns);
+	snprintf(op->name2, sizeof(op->name2), "%s", w->name);
 	return 0;
 }
 

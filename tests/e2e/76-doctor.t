@@ -123,7 +123,7 @@ if [ -e /proc/sys/net/bridge/bridge-nf-call-iptables ] &&
 	sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null; then
 	nft add table ip filter
 	nft add chain ip filter FORWARD '{ type filter hook forward priority 0; policy drop; }'
-	nok -m "br_netfilter: red cannot ping blue through the drop policy" can_ping red 192.168.15.2
+	ok -m "br_netfilter: red cannot ping blue through the drop policy" no_ping red 192.168.15.2
 	diagnose "br_netfilter" br-netfilter 'lab house, host, interface v-net-0'
 	cure "br_netfilter"
 	ok can_ping red 192.168.15.2
@@ -166,11 +166,39 @@ ip -n solo addr add 10.99.0.2/24 dev eth0
 diagnose "plain namespace" lo-down 'netns solo, interface lo' solo
 diagnose "plain namespace" link-down 'netns solo, interface eth0' solo
 diagnose "plain namespace" link-down 'host, interface solo-host' solo
+# a plain `doctor` looks at namespaces of no lab too
+diagnose "plain namespace, plain doctor" lo-down 'netns solo, interface lo'
+diagnose "plain namespace, plain doctor" link-down 'host, interface solo-host'
 cure "plain namespace" solo
 is "$(link_json solo lo '"UP" in l["flags"]') $(link_json solo eth0 '"UP" in l["flags"]') $(link_json - solo-host '"UP" in l["flags"]')" \
 	"true true true" "plain namespace: ip: lo, eth0 and solo-host are up"
 ip netns del solo
 ok nsnet down house
+
+# ================================================ tutorial 000 as written
+# Its steps never bring the bridge ends veth-*-br up: plain doctor finds it.
+ip netns add red
+ip netns add blue
+ip link add v-net-0 type bridge
+ip link set dev v-net-0 up
+for n in red blue; do
+	ip link add veth-$n type veth peer name veth-$n-br
+	ip link set veth-$n netns $n
+	ip link set veth-$n-br master v-net-0
+	ip -n $n link set lo up
+done
+ip -n red addr add 192.168.15.1/24 dev veth-red
+ip -n blue addr add 192.168.15.2/24 dev veth-blue
+ip -n red link set veth-red up
+ip -n blue link set veth-blue up
+ok -m "tutorial 000 as written: red cannot reach blue" no_ping red 192.168.15.2
+diagnose "tutorial 000 as written" port-down 'host, interface veth-red-br'
+diagnose "tutorial 000 as written" port-down 'host, interface veth-blue-br'
+cure "tutorial 000 as written"
+ok -m "tutorial 000 as written: after the fixes red reaches blue" can_ping red 192.168.15.2
+ip netns del red
+ip netns del blue
+ip link del v-net-0
 
 # ================================================ NAT needs forwarding
 ok nsnet up "$FIX/nat-house.yaml"
