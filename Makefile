@@ -43,8 +43,12 @@ DEPS_RUN   := dnsmasq-base openvswitch-switch
 # bench/run: the CNI builder (bridge, host-local plugins), GNU time for peak RSS
 DEPS_TEST  += containernetworking-plugins time
 DEPS       := $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
+# clang and its libFuzzer runtime, for `make fuzz` (which `make check` runs)
+DEPS_FUZZ  := clang libclang-rt-dev
+DEPS       += $(DEPS_FUZZ)
 
 .PHONY: FORCE all deps check test asan demo tidy cppcheck install uninstall clean bench
+.PHONY: fuzz fuzz-build
 
 all: $(B)/nsnet $(B)/libnsnet.a $(B)/libnsnet.so $(B)/nsnet.pc
 
@@ -94,6 +98,7 @@ check: deps
 	tests/leaks snapshot $(B)/leaks.before
 	@rc=0; \
 	$(MAKE) --no-print-directory WERROR=-Werror test || rc=1; \
+	$(MAKE) --no-print-directory fuzz FUZZ_SECS=$(FUZZ_SMOKE_SECS) || rc=1; \
 	$(MAKE) --no-print-directory asan || rc=1; \
 	tests/leaks compare $(B)/leaks.before || rc=1; \
 	exit $$rc
@@ -120,6 +125,45 @@ $(B)/bench/floor: bench/floor.c
 bench: all $(B)/bench/floor
 	bench/run --nsnet $(abspath $(B)/nsnet) --floor $(abspath $(B)/bench/floor) \
 	    --json $(abspath $(B)/bench.json) $(BENCH_ARGS)
+
+# libFuzzer targets (clang), built with ASan and UBSan in build/fuzz:
+# fuzz_dhcp - dhcp_msg.c's decoder and the client's judgement of a packet,
+#   seeded from fuzz/seeds/dhcp (packets dnsmasq sent);
+# fuzz_lab - the lab reader, its checks and the planner on an empty
+#   observation, seeded from tests/fixtures/labs/.
+# `make check` runs each for FUZZ_SMOKE_SECS; `make fuzz FUZZ_SECS=600` runs
+# longer. New inputs go to build/fuzz/corpus/TARGET (reused by later runs),
+# a crash to build/fuzz/crash-TARGET-*: replay it with
+# `build/fuzz/fuzz/fuzz_TARGET FILE`.
+FUZZ_CC         ?= clang
+FUZZ_SECS       ?= 25
+FUZZ_SMOKE_SECS ?= 25
+FUZZ_B          ?= build/fuzz
+FUZZ_TARGETS    := dhcp lab
+FUZZ_SEEDS_dhcp := fuzz/seeds/dhcp
+FUZZ_SEEDS_lab  := tests/fixtures/labs/good tests/fixtures/labs/bad tests/fixtures/labs/e2e
+FUZZ_SAN        := -fsanitize=address,undefined -fno-sanitize-recover=all
+
+$(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $(B)/libnsnet.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(B)/libnsnet.a $(LDLIBS_ALL)
+
+fuzz-build:
+	$(MAKE) --no-print-directory B=$(FUZZ_B) CC=$(FUZZ_CC) \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	    EXTRA_CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+	    EXTRA_LDFLAGS="$(FUZZ_SAN)" $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz/fuzz_%)
+
+# fuzz_run T - the shell commands of one target's run (for `fuzz`)
+fuzz_run = mkdir -p $(FUZZ_B)/corpus/$(1); echo "fuzz_$(1): $(FUZZ_SECS) s"; \
+	$(FUZZ_B)/fuzz/fuzz_$(1) -max_total_time=$(FUZZ_SECS) -timeout=10 \
+	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(FUZZ_B)/crash-$(1)- \
+	    $(FUZZ_B)/corpus/$(1) $(FUZZ_SEEDS_$(1)) 2>$(FUZZ_B)/fuzz-$(1).log || \
+	    { rc=1; tail -n 40 $(FUZZ_B)/fuzz-$(1).log; }; \
+	grep -E '^stat::(number_of_executed_units|peak_rss_mb)' $(FUZZ_B)/fuzz-$(1).log;
+
+fuzz: fuzz-build
+	@rc=0; $(foreach t,$(FUZZ_TARGETS),$(call fuzz_run,$(t))) exit $$rc
 
 tidy:
 	clang-tidy $(LIB_SRC) $(CLI_SRC) -- -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc/lib

@@ -979,6 +979,12 @@ int nsnet_exec(struct nsnet_ctx *ctx, const char *lab, const char *node,
  *		file, in place; NULL for none
  * @once:	return once the first lease is configured (it stays)
  * @timeout_ms:	with @once: fail with -ETIMEDOUT after this long; 0 never
+ * @log:	called with one line ("dhcp IFACE: ...", no newline) for each
+ *		server message the client refuses and keeps its lease
+ *		through: it runs for days and has no caller to return such a
+ *		warning to; NULL to drop them. The library itself never
+ *		prints: the caller decides where its log goes.
+ * @log_arg:	passed to @log
  */
 struct nsnet_dhcpc_opts {
 	const char *ifname;
@@ -987,6 +993,8 @@ struct nsnet_dhcpc_opts {
 	const char *resolv_path;
 	bool once;
 	unsigned int timeout_ms;
+	void (*log)(const char *line, void *arg);
+	void *log_arg;
 };
 
 /**

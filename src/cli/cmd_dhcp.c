@@ -14,6 +14,16 @@ const char cli_dhcp_summary[] =
 	"get an address, router and DNS by DHCP; keep it until SIGTERM, then release it";
 
 /**
+ * log_stderr() - the client's log line: refused server messages
+ * @line:	the line, without its newline
+ * @arg:	unused
+ */
+static void log_stderr(const char *line, void *arg)
+{
+	fprintf(stderr, "%s\n", line);
+}
+
+/**
  * cli_dhcp() - nsnet [-n NS] dhcp IFACE [options]
  * @c:		invocation
  * @argc:	arguments after "dhcp"
@@ -26,7 +36,7 @@ const char cli_dhcp_summary[] =
  */
 int cli_dhcp(struct cli *c, int argc, char **argv)
 {
-	struct nsnet_dhcpc_opts o = { .hostname = c->ns };
+	struct nsnet_dhcpc_opts o = { .hostname = c->ns, .log = log_stderr };
 	unsigned long secs;
 	int i, rc;
 

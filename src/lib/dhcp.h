@@ -90,14 +90,16 @@ enum dhcp_opt {
  * @lease:	option 51
  * @t1:		option 58
  * @t2:		option 59
- * @domain:	option 15, NUL-terminated
- * @search:	option 119, names separated by spaces
+ * @domain:	option 15, NUL-terminated; "" unless it is a DNS name
+ * @search:	option 119, names separated by spaces (only DNS names)
  * @hostname:	option 12
  * @message:	option 56 (a server's text, e.g. why it NAKed)
  * @client_id:	option 61
  * @client_id_len: bytes used in @client_id
  * @params:	option 55, requested options
  * @n_params:	entries used in @params
+ * @refused_name: the first option (DHO_DOMAIN, DHO_SEARCH) that held a
+ *		name that is not a DNS name and was left out, 0 for none
  */
 struct dhcp_msg {
 	uint8_t op;
@@ -120,13 +122,58 @@ struct dhcp_msg {
 	unsigned int client_id_len;
 	uint8_t params[32];
 	unsigned int n_params;
+	uint8_t refused_name;
 };
 
 int dhcp_encode(const struct dhcp_msg *m, uint8_t *buf, size_t cap);
 int dhcp_decode(const uint8_t *buf, size_t len, struct dhcp_msg *m);
 void dhcp_times(const struct dhcp_msg *ack, uint32_t *t1, uint32_t *t2);
 unsigned int dhcp_mask_len(in_addr_t mask);
+bool dhcp_mask_ok(in_addr_t mask);
+bool dhcp_unicast(in_addr_t a);
 const char *dhcp_type_name(unsigned int type);
+
+/* The client's states, as in RFC 2131 figure 5 */
+enum dhcpc_state {
+	DHCPC_SELECTING,
+	DHCPC_REQUESTING,
+	DHCPC_BOUND,
+	DHCPC_RENEWING,
+	DHCPC_REBINDING,
+};
+
+/**
+ * struct dhcpc_expect - what the client waits for: a reply is judged by it
+ * @state:	enum dhcpc_state
+ * @xid:	transaction id of the current exchange
+ * @mac:	our hardware address (chaddr)
+ * @mac_len:	its length
+ * @offered:	REQUESTING: the address the chosen OFFER made
+ * @server:	REQUESTING: the server chosen; RENEWING, REBINDING: the
+ *		server of the lease in use
+ * @address:	RENEWING, REBINDING: the address of the lease in use
+ */
+struct dhcpc_expect {
+	enum dhcpc_state state;
+	uint32_t xid;
+	const uint8_t *mac;
+	unsigned int mac_len;
+	in_addr_t offered;
+	in_addr_t server;
+	in_addr_t address;
+};
+
+/* What a received message is to the client (dhcpc_judge()) */
+enum dhcpc_verdict {
+	DHCPC_IGNORE,		/* not for us, or refused */
+	DHCPC_TAKE_OFFER,	/* request this OFFER */
+	DHCPC_TAKE_ACK,		/* an ACK to check (dhcpc_lease_from()) and bind */
+	DHCPC_TAKE_NAK,		/* drop the lease, start over */
+};
+
+enum dhcpc_verdict dhcpc_judge(const struct dhcpc_expect *e,
+			       const struct dhcp_msg *m, char *why,
+			       size_t why_len);
 
 /* The options are the public struct nsnet_dhcpc_opts (nsnet.h). */
 int dhcpc_run(struct nsnet_ctx *ctx, const struct nsnet_dhcpc_opts *o);
@@ -160,7 +207,8 @@ struct dhcpc_lease {
 	time_t obtained;
 };
 
-void dhcpc_lease_from(const struct dhcp_msg *ack, struct dhcpc_lease *l);
+int dhcpc_lease_from(const struct dhcp_msg *ack, struct dhcpc_lease *l,
+		     char *why, size_t why_len);
 int dhcpc_configure(struct nsnet_ctx *ctx, int ifindex,
 		    const struct dhcpc_lease *l, const struct dhcpc_lease *old);
 int dhcpc_unconfigure(struct nsnet_ctx *ctx, int ifindex,

@@ -184,8 +184,9 @@ int dhcp_encode(const struct dhcp_msg *m, uint8_t *buf, size_t cap)
  * @src:	option data (not terminated; may hold NULs, which end it)
  * @len:	its length
  *
- * Control characters become '?': these strings end up in files we write
- * (the lease JSON, resolv.conf), where a newline would forge a line.
+ * Control characters and bytes >= 0x80 become '?': the server's message
+ * ends up in logs, where a newline would forge a line and invalid UTF-8
+ * makes a JSON encoder drop the whole string.
  */
 static void copy_text(char *dst, size_t cap, const uint8_t *src, size_t len)
 {
@@ -194,8 +195,75 @@ static void copy_text(char *dst, size_t cap, const uint8_t *src, size_t len)
 	if (len >= cap)
 		len = cap - 1;
 	for (i = 0; i < len && src[i]; i++)
-		dst[i] = (src[i] < 0x20 || src[i] == 0x7f) ? '?' : (char)src[i];
+		dst[i] = (src[i] < 0x20 || src[i] >= 0x7f) ? '?' : (char)src[i];
 	dst[i] = '\0';
+}
+
+/**
+ * dns_label_ok() - whether bytes make one label of a DNS name
+ * @p:		the label
+ * @n:		its length
+ *
+ * Letters, digits, '-' and '_' (seen in service names), 1 to 63 bytes,
+ * no '-' at either end (RFC 1035 2.3.1, RFC 1123 2.1). Everything else is
+ * refused rather than escaped: a space would split a search list entry in
+ * two in resolv.conf, a dot would move a label boundary, a byte >= 0x80
+ * is not UTF-8 the lease file's JSON can hold.
+ *
+ * Return: true when it is one.
+ */
+static bool dns_label_ok(const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	if (n < 1 || n > 63 || p[0] == '-' || p[n - 1] == '-')
+		return false;
+	for (i = 0; i < n; i++) {
+		uint8_t ch = p[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
+			return false;
+	}
+	return true;
+}
+
+/**
+ * copy_domain() - option 15 (a domain name as text), if it is a DNS name
+ * @dst:	field of struct dhcp_msg
+ * @cap:	its size (256: a name is at most 253 characters)
+ * @src:	option data
+ * @len:	its length
+ *
+ * Trailing NULs (some servers terminate the string) and one trailing dot
+ * (the root) are dropped.
+ *
+ * Return: true when it was a DNS name (then copied) or empty, false
+ * (@dst empty).
+ */
+static bool copy_domain(char *dst, size_t cap, const uint8_t *src, size_t len)
+{
+	size_t i, start = 0;
+
+	dst[0] = '\0';
+	while (len && src[len - 1] == '\0')
+		len--;
+	if (len && src[len - 1] == '.')
+		len--;
+	if (!len)
+		return true;		/* empty: no domain, nothing wrong */
+	if (len > 253 || len >= cap)
+		return false;
+	for (i = 0; i <= len; i++) {
+		if (i < len && src[i] != '.')
+			continue;
+		if (!dns_label_ok(src + start, i - start))
+			return false;
+		start = i + 1;
+	}
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+	return true;
 }
 
 /**
@@ -203,21 +271,23 @@ static void copy_text(char *dst, size_t cap, const uint8_t *src, size_t len)
  * @p:		the whole option value
  * @len:	its length
  * @pos:	where the name starts; advanced past it
- * @out:	text output
- * @cap:	size of @out
- * @olen:	bytes used in @out; advanced
+ * @out:	the name as text, at least 256 bytes ("" for the root)
+ * @valid:	set false when a label is not a DNS label (dns_label_ok())
+ *		or the name is longer than 253 characters; the name is
+ *		still walked, so the next one can be read
  *
  * Compression pointers may only point backwards, which also bounds the
  * number of jumps: a loop is impossible.
  *
- * Return: 0, or -EBADMSG.
+ * Return: 0, or -EBADMSG (the list does not hold together).
  */
 static int search_name(const uint8_t *p, size_t len, size_t *pos, char *out,
-		       size_t cap, size_t *olen)
+		       bool *valid)
 {
-	size_t i = *pos, limit = len, next = 0;
-	bool jumped = false, first = true;
+	size_t i = *pos, limit = len, next = 0, olen = 0;
+	bool jumped = false;
 
+	*valid = true;
 	for (;;) {
 		uint8_t n;
 
@@ -243,16 +313,19 @@ static int search_name(const uint8_t *p, size_t len, size_t *pos, char *out,
 			i = to;
 			continue;
 		}
-		if ((n & 0xc0) || i + 1 + n > limit ||
-		    *olen + n + 2 >= cap)
+		if ((n & 0xc0) || i + 1 + n > limit)
 			return -EBADMSG;
-		if (!first)
-			out[(*olen)++] = '.';
-		copy_text(out + *olen, cap - *olen, p + i + 1, n);
-		*olen += strlen(out + *olen);
-		first = false;
+		if (!dns_label_ok(p + i + 1, n) || olen + (olen ? 1 : 0) + n > 253)
+			*valid = false;
+		if (*valid) {
+			if (olen)
+				out[olen++] = '.';
+			memcpy(out + olen, p + i + 1, n);
+			olen += n;
+		}
 		i += 1 + (size_t)n;
 	}
+	out[*valid ? olen : 0] = '\0';
 	*pos = jumped ? next : i;
 	return 0;
 }
@@ -264,29 +337,39 @@ static int search_name(const uint8_t *p, size_t len, size_t *pos, char *out,
  * @out:	field of struct dhcp_msg
  * @cap:	its size
  *
- * Return: 0, or -EBADMSG.
+ * The root name (a lone 0) adds nothing. A name that is not a DNS name,
+ * or does not fit in @out, is left out.
+ *
+ * Return: 1 when a name was left out, 0, or -EBADMSG (then the message is
+ * refused: the list's structure is broken, not just one name).
  */
 static int decode_search(const uint8_t *p, size_t len, char *out, size_t cap)
 {
 	size_t pos = 0, olen = 0;
-	int err;
+	int dropped = 0, err;
 
+	out[0] = '\0';
 	while (pos < len) {
-		size_t before = olen;
+		char name[256];
+		size_t n;
+		bool valid;
 
-		if (olen) {
-			if (olen + 2 >= cap)
-				return -EBADMSG;
-			out[olen++] = ' ';
-		}
-		err = search_name(p, len, &pos, out, cap, &olen);
+		err = search_name(p, len, &pos, name, &valid);
 		if (err)
 			return err;
-		if (olen == before + 1)
-			olen = before;		/* the root: no name to add */
-		out[olen] = '\0';
+		n = strlen(name);
+		if (!valid || olen + (olen ? 1 : 0) + n >= cap) {
+			dropped = 1;
+			continue;
+		}
+		if (!n)
+			continue;		/* the root: no name to add */
+		if (olen)
+			out[olen++] = ' ';
+		memcpy(out + olen, name, n + 1);
+		olen += n;
 	}
-	return 0;
+	return dropped;
 }
 
 /**
@@ -299,11 +382,16 @@ static int decode_search(const uint8_t *p, size_t len, char *out, size_t cap)
  * Fixed-size options of the wrong size are refused: a server that sends a
  * 3-byte address is broken, and guessing would configure nonsense.
  *
+ * A name (options 15 and 119) that is not a DNS name is dropped and noted
+ * in @m->refused_name: the rest of the message is still good.
+ *
  * Return: 0, or -EBADMSG.
  */
 static int decode_opt(struct dhcp_msg *m, uint8_t code, const uint8_t *v,
 		      size_t len)
 {
+	int err;
+
 	switch (code) {
 	case DHO_MSG_TYPE:
 		if (len != 1)
@@ -341,7 +429,9 @@ static int decode_opt(struct dhcp_msg *m, uint8_t code, const uint8_t *v,
 		  code == DHO_T1 ? &m->t1 : &m->t2) = get_u32(v);
 		break;
 	case DHO_DOMAIN:
-		copy_text(m->domain, sizeof(m->domain), v, len);
+		if (!copy_domain(m->domain, sizeof(m->domain), v, len) &&
+		    !m->refused_name)
+			m->refused_name = DHO_DOMAIN;
 		break;
 	case DHO_HOSTNAME:
 		copy_text(m->hostname, sizeof(m->hostname), v, len);
@@ -350,7 +440,12 @@ static int decode_opt(struct dhcp_msg *m, uint8_t code, const uint8_t *v,
 		copy_text(m->message, sizeof(m->message), v, len);
 		break;
 	case DHO_SEARCH:
-		return decode_search(v, len, m->search, sizeof(m->search));
+		err = decode_search(v, len, m->search, sizeof(m->search));
+		if (err < 0)
+			return err;
+		if (err && !m->refused_name)
+			m->refused_name = DHO_SEARCH;
+		break;
 	case DHO_CLIENT_ID:
 		m->client_id_len = (unsigned int)(len < sizeof(m->client_id) ?
 						  len : sizeof(m->client_id));
@@ -458,6 +553,41 @@ unsigned int dhcp_mask_len(in_addr_t mask)
 	while (n < 32 && (m & (0x80000000u >> n)))
 		n++;
 	return n;
+}
+
+/**
+ * dhcp_mask_ok() - whether a subnet mask is one the kernel can use
+ * @mask:	mask in network order
+ *
+ * Its one bits must be contiguous from the top (255.0.255.0 has no prefix
+ * length) and there must be at least one: a /0 "subnet" would put every
+ * address on-link.
+ *
+ * Return: true when it is such a mask.
+ */
+bool dhcp_mask_ok(in_addr_t mask)
+{
+	uint32_t m = ntohl(mask);
+
+	return m && (~m & (~m + 1)) == 0;
+}
+
+/**
+ * dhcp_unicast() - whether an address can be a host's (ours, a router's,
+ * a server's)
+ * @a:		address in network order
+ *
+ * Refused: 0.0.0.0/8 ("this network"), 127.0.0.0/8 (loopback),
+ * 224.0.0.0/4 (multicast), 240.0.0.0/4 (reserved, and the limited
+ * broadcast 255.255.255.255).
+ *
+ * Return: true when it is a unicast address.
+ */
+bool dhcp_unicast(in_addr_t a)
+{
+	uint32_t h = ntohl(a);
+
+	return (h >> 24) != 0 && (h >> 24) != 127 && (h >> 28) < 14;
 }
 
 /**

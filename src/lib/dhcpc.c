@@ -13,11 +13,19 @@
  * BOUND, RENEWING (unicast to our server from T1), REBINDING (broadcast from
  * T2); an expired lease or a NAK starts over. SIGTERM/SIGINT, read through a
  * signalfd, release the lease.
+ *
+ * Whoever is on the segment can answer a broadcast and read its xid, so
+ * every reply is judged (dhcpc_judge()) and every ACK checked
+ * (dhcpc_lease_from()) before it changes anything; what is refused is
+ * reported to the caller's log callback, one line each, and the lease in
+ * use is kept.
  */
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,14 +46,6 @@
 #define JITTER_MS	500
 /* REQUESTs after an OFFER before we go back to DISCOVER */
 #define REQUEST_TRIES	4
-
-enum dhcpc_state {
-	ST_SELECTING,
-	ST_REQUESTING,
-	ST_BOUND,
-	ST_RENEWING,
-	ST_REBINDING,
-};
 
 /**
  * struct dhcpc - one client's state
@@ -234,14 +234,14 @@ static int transmit(struct dhcpc *c)
 	uint64_t limit = 0;
 
 	switch (c->state) {
-	case ST_SELECTING:
+	case DHCPC_SELECTING:
 		build(c, &m, DHCP_DISCOVER);
 		m.broadcast = true;
 		backoff(c, 0);
 		return send_msg(c, &m, INADDR_BROADCAST);
-	case ST_REQUESTING:
+	case DHCPC_REQUESTING:
 		if (c->tries >= REQUEST_TRIES) {
-			new_exchange(c, ST_SELECTING);
+			new_exchange(c, DHCPC_SELECTING);
 			return transmit(c);
 		}
 		build(c, &m, DHCP_REQUEST);
@@ -250,18 +250,18 @@ static int transmit(struct dhcpc *c)
 		m.server_id = c->server;
 		backoff(c, 0);
 		return send_msg(c, &m, INADDR_BROADCAST);
-	case ST_RENEWING:
-	case ST_REBINDING:
+	case DHCPC_RENEWING:
+	case DHCPC_REBINDING:
 		/* RFC 2131 4.3.2: ciaddr set, no requested address nor
 		 * server id; unicast to our server while renewing. */
 		build(c, &m, DHCP_REQUEST);
 		m.ciaddr = c->lease.address;
-		limit = c->acked + (uint64_t)(c->state == ST_RENEWING ?
+		limit = c->acked + (uint64_t)(c->state == DHCPC_RENEWING ?
 					      c->lease.t2 : c->lease.lease) * 1000;
 		backoff(c, limit);
-		return send_msg(c, &m, c->state == ST_RENEWING ?
+		return send_msg(c, &m, c->state == DHCPC_RENEWING ?
 				c->lease.server : INADDR_BROADCAST);
-	case ST_BOUND:
+	case DHCPC_BOUND:
 		break;
 	}
 	return 0;
@@ -288,20 +288,70 @@ static int drop_lease(struct dhcpc *c)
 }
 
 /**
- * bind_lease() - an ACK arrived: configure it and record it
+ * note() - hand a refused message to the caller's log
  * @c:		client
- * @ack:	the message
+ * @fmt:	printf format
  *
- * Return: 0, or -errno.
+ * The client runs for days with nobody to return a warning to, so it goes
+ * to the options' log callback, if any (both of nsnet's callers, `nsnet
+ * dhcp` and a lab's supervised client, write it to stderr, their log).
+ */
+static void __attribute__((format(printf, 2, 3)))
+note(struct dhcpc *c, const char *fmt, ...)
+{
+	char line[512], msg[480];
+	va_list ap;
+
+	if (!c->o->log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(line, sizeof(line), "dhcp %s: %s", c->o->ifname, msg);
+	c->o->log(line, c->o->log_arg);
+}
+
+/**
+ * judge_addr() - an address as text, for dhcpc_judge()'s reasons
+ * @a:		address, network order
+ * @buf:	at least INET_ADDRSTRLEN bytes
+ *
+ * Return: @buf.
+ */
+static const char *judge_addr(in_addr_t a, char *buf)
+{
+	struct in_addr in = { .s_addr = a };
+
+	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
+}
+
+/**
+ * bind_lease() - an ACK arrived: check it, configure it and record it
+ * @c:		client
+ * @ack:	the message (dhcpc_judge() took it)
+ *
+ * An ACK the kernel could not take (dhcpc_lease_from()) is refused and
+ * reported, and the lease in use stays as it is: retransmission goes on
+ * until a good ACK comes or the lease runs out.
+ *
+ * Return: 1 when bound, 0 when refused, or -errno.
  */
 static int bind_lease(struct dhcpc *c, const struct dhcp_msg *ack)
 {
+	char why[256], b[INET_ADDRSTRLEN];
 	struct dhcpc_lease l;
 	int err;
 
-	dhcpc_lease_from(ack, &l);
-	if (!l.server)
-		l.server = c->bound ? c->lease.server : c->server;
+	if (dhcpc_lease_from(ack, &l, why, sizeof(why))) {
+		note(c, "DHCPACK from %s refused: %s; %s",
+		     judge_addr(ack->server_id, b), why,
+		     c->bound ? "keeping the lease" : "no lease yet");
+		return 0;
+	}
+	if (ack->refused_name)
+		note(c, "DHCPACK from %s: option %u (%s): not a DNS name, left out",
+		     judge_addr(ack->server_id, b), ack->refused_name,
+		     ack->refused_name == DHO_SEARCH ? "search list" : "domain");
 	err = dhcpc_configure(c->ctx, c->ifindex, &l, c->bound ? &c->lease :
 			      NULL);
 	if (err)
@@ -309,7 +359,7 @@ static int bind_lease(struct dhcpc *c, const struct dhcp_msg *ack)
 	c->lease = l;
 	c->bound = true;
 	c->acked = now_ms();
-	c->state = ST_BOUND;
+	c->state = DHCPC_BOUND;
 	c->tries = 0;
 	c->next_tx = c->acked + (uint64_t)l.t1 * 1000;
 	if (c->o->lease_path) {
@@ -318,9 +368,124 @@ static int bind_lease(struct dhcpc *c, const struct dhcp_msg *ack)
 		if (err)
 			return err;
 	}
-	if (c->o->resolv_path)
-		return dhcpc_write_resolv(c->ctx, c->o->resolv_path, &l);
-	return 0;
+	if (c->o->resolv_path) {
+		err = dhcpc_write_resolv(c->ctx, c->o->resolv_path, &l);
+		if (err)
+			return err;
+	}
+	return 1;
+}
+
+/**
+ * dhcpc_judge() - what a received message means to the client
+ * @e:		what the client waits for
+ * @m:		the message, decoded
+ * @why:	why a message of our transaction was refused ("" otherwise:
+ *		not ours, or nothing to say)
+ * @why_len:	size of @why
+ *
+ * RFC 2131 4.3.1 table 3: an ACK and a NAK carry the server identifier
+ * (option 54), so one without is refused. While requesting, only the
+ * chosen server may answer, and only for the address it offered; while
+ * renewing, the REQUEST went by unicast to the lease's server, so only it
+ * may answer; an ACK must grant the address asked for (ciaddr) - one for
+ * another address is not the renewal asked for.
+ *
+ * While rebinding (4.4.5) the REQUEST is broadcast and any server may
+ * extend the lease, so an ACK from any server is taken (checked like any
+ * other). A NAK is another matter: it costs a working address, and anyone
+ * on the segment who saw the broadcast xid can forge one. It is honoured
+ * from the lease's own server; from another one it is refused and the
+ * client keeps rebinding: if the network really changed under it, the
+ * lease runs out (by default 1/8 of the lease time after T2) and the
+ * client starts over with a DISCOVER, which that server answers.
+ * Refusing a real NAK costs those minutes; honouring a forged one would
+ * let any host take every client's address away at T2.
+ *
+ * Offered and acknowledged addresses and server identifiers must be
+ * unicast (dhcp_unicast()): the server's identifier is where RENEWING and
+ * RELEASE are sent.
+ *
+ * Return: enum dhcpc_verdict.
+ */
+enum dhcpc_verdict dhcpc_judge(const struct dhcpc_expect *e,
+			       const struct dhcp_msg *m, char *why,
+			       size_t why_len)
+{
+	char b1[INET_ADDRSTRLEN], b2[INET_ADDRSTRLEN], b3[INET_ADDRSTRLEN];
+	const char *type = dhcp_type_name(m->type);
+
+	why[0] = '\0';
+	if (m->op != 2 || m->xid != e->xid || m->hlen != e->mac_len ||
+	    memcmp(m->chaddr, e->mac, e->mac_len) != 0)
+		return DHCPC_IGNORE;	/* another client's exchange */
+	switch (e->state) {
+	case DHCPC_SELECTING:
+		if (m->type != DHCP_OFFER)
+			return DHCPC_IGNORE;
+		if (!m->server_id || !dhcp_unicast(m->server_id)) {
+			snprintf(why, why_len, "%s refused: %s server identifier",
+				 type, m->server_id ? "not a unicast" : "no");
+			return DHCPC_IGNORE;
+		}
+		if (!dhcp_unicast(m->yiaddr)) {
+			snprintf(why, why_len,
+				 "%s from %s refused: address %s is not a unicast address",
+				 type, judge_addr(m->server_id, b1),
+				 judge_addr(m->yiaddr, b2));
+			return DHCPC_IGNORE;
+		}
+		return DHCPC_TAKE_OFFER;
+	case DHCPC_REQUESTING:
+	case DHCPC_RENEWING:
+	case DHCPC_REBINDING:
+		/* a second server's OFFER, late: nothing to say */
+		if (m->type != DHCP_ACK && m->type != DHCP_NAK)
+			return DHCPC_IGNORE;
+		if (!m->server_id) {
+			snprintf(why, why_len,
+				 "%s refused: no server identifier (option 54)",
+				 type);
+			return DHCPC_IGNORE;
+		}
+		if (m->server_id != e->server &&
+		    (e->state != DHCPC_REBINDING || m->type == DHCP_NAK)) {
+			snprintf(why, why_len, "%s from %s refused: %s is %s",
+				 type, judge_addr(m->server_id, b1),
+				 judge_addr(e->server, b2),
+				 e->state == DHCPC_REQUESTING ?
+				 "the server chosen" : "the lease's server");
+			return DHCPC_IGNORE;
+		}
+		if (m->type == DHCP_NAK)
+			return DHCPC_TAKE_NAK;
+		if (m->yiaddr != (e->state == DHCPC_REQUESTING ? e->offered :
+				  e->address)) {
+			snprintf(why, why_len,
+				 "%s from %s refused: address %s, not the %s %s",
+				 type, judge_addr(m->server_id, b1),
+				 judge_addr(m->yiaddr, b2),
+				 e->state == DHCPC_REQUESTING ? "offered" : "leased",
+				 judge_addr(e->state == DHCPC_REQUESTING ?
+					    e->offered : e->address, b3));
+			return DHCPC_IGNORE;
+		}
+		if (!dhcp_unicast(m->server_id)) {
+			snprintf(why, why_len,
+				 "%s refused: server identifier %s is not a unicast address",
+				 type, judge_addr(m->server_id, b1));
+			return DHCPC_IGNORE;
+		}
+		if (!m->lease) {
+			snprintf(why, why_len, "%s from %s refused: no lease time",
+				 type, judge_addr(m->server_id, b1));
+			return DHCPC_IGNORE;
+		}
+		return DHCPC_TAKE_ACK;
+	case DHCPC_BOUND:
+		break;
+	}
+	return DHCPC_IGNORE;
 }
 
 /**
@@ -328,47 +493,46 @@ static int bind_lease(struct dhcpc *c, const struct dhcp_msg *ack)
  * @c:		client
  *
  * Anything that is not an answer to our current transaction (other
- * clients on the same switch see the same broadcasts) is ignored.
+ * clients on the same switch see the same broadcasts) is ignored; an
+ * answer that is refused is reported, and changes nothing.
  *
  * Return: 1 when a lease was bound, 0 otherwise, or -errno.
  */
 static int receive(struct dhcpc *c)
 {
+	struct dhcpc_expect e = {
+		.state = c->state, .xid = c->xid, .mac = c->mac,
+		.mac_len = c->mac_len, .offered = c->offered,
+		.server = c->state == DHCPC_REQUESTING ? c->server :
+			  c->lease.server,
+		.address = c->lease.address,
+	};
 	uint8_t buf[DHCP_MAX_LEN];
+	char why[256];
 	struct dhcp_msg m;
 	ssize_t n = recv(c->udp, buf, sizeof(buf), 0);
 	int err;
 
-	if (n < 0)
+	if (n < 0 || dhcp_decode(buf, (size_t)n, &m))
 		return 0;
-	if (dhcp_decode(buf, (size_t)n, &m) || m.op != 2 || m.xid != c->xid ||
-	    m.hlen != c->mac_len || memcmp(m.chaddr, c->mac, c->mac_len) != 0)
-		return 0;
-	switch (c->state) {
-	case ST_SELECTING:
-		if (m.type != DHCP_OFFER || !m.yiaddr || !m.server_id)
-			return 0;
+	switch (dhcpc_judge(&e, &m, why, sizeof(why))) {
+	case DHCPC_TAKE_OFFER:
 		c->offered = m.yiaddr;
 		c->server = m.server_id;
-		c->state = ST_REQUESTING;
+		c->state = DHCPC_REQUESTING;
 		c->tries = 0;
 		return transmit(c);
-	case ST_REQUESTING:
-	case ST_RENEWING:
-	case ST_REBINDING:
-		if (c->state == ST_REQUESTING && m.server_id &&
-		    m.server_id != c->server)
-			return 0;
-		if (m.type == DHCP_NAK) {
-			err = drop_lease(c);
-			new_exchange(c, ST_SELECTING);
-			return err ? err : transmit(c);
-		}
-		if (m.type != DHCP_ACK || !m.yiaddr || !m.lease)
-			return 0;
-		err = bind_lease(c, &m);
-		return err ? err : 1;
-	case ST_BOUND:
+	case DHCPC_TAKE_NAK:
+		note(c, "DHCPNAK: lease dropped, starting over%s%s",
+		     m.message[0] ? ": " : "", m.message);
+		err = drop_lease(c);
+		new_exchange(c, DHCPC_SELECTING);
+		return err ? err : transmit(c);
+	case DHCPC_TAKE_ACK:
+		return bind_lease(c, &m);
+	case DHCPC_IGNORE:
+		if (why[0])
+			note(c, "%s", why);
 		break;
 	}
 	return 0;
@@ -389,12 +553,12 @@ static int timers(struct dhcpc *c)
 		err = drop_lease(c);
 		if (err)
 			return err;
-		new_exchange(c, ST_SELECTING);
-	} else if (c->bound && c->state != ST_REBINDING &&
+		new_exchange(c, DHCPC_SELECTING);
+	} else if (c->bound && c->state != DHCPC_REBINDING &&
 		   now >= c->acked + (uint64_t)c->lease.t2 * 1000) {
-		new_exchange(c, ST_REBINDING);
-	} else if (c->state == ST_BOUND && now >= c->next_tx) {
-		new_exchange(c, ST_RENEWING);
+		new_exchange(c, DHCPC_REBINDING);
+	} else if (c->state == DHCPC_BOUND && now >= c->next_tx) {
+		new_exchange(c, DHCPC_RENEWING);
 	}
 	if (now >= c->next_tx)
 		return transmit(c);
@@ -485,7 +649,7 @@ static int loop(struct dhcpc *c)
 			    now_ms() + c->o->timeout_ms : 0;
 	int err;
 
-	new_exchange(c, ST_SELECTING);
+	new_exchange(c, DHCPC_SELECTING);
 	for (;;) {
 		struct pollfd p[2] = {
 			{ .fd = c->sfd, .events = POLLIN },
@@ -498,7 +662,7 @@ static int loop(struct dhcpc *c)
 			uint64_t t2 = c->acked + (uint64_t)c->lease.t2 * 1000;
 			uint64_t end = c->acked + (uint64_t)c->lease.lease * 1000;
 
-			if (c->state != ST_REBINDING && t2 < wake)
+			if (c->state != DHCPC_REBINDING && t2 < wake)
 				wake = t2;
 			if (end < wake)
 				wake = end;

@@ -66,23 +66,98 @@ static struct nsnet_prefix lease_prefix(in_addr_t a, unsigned int len)
 }
 
 /**
- * dhcpc_lease_from() - the lease an ACK grants
+ * addr_text() - an IPv4 address as text
+ * @a:		address, network order
+ * @buf:	at least INET_ADDRSTRLEN bytes
+ *
+ * Return: @buf.
+ */
+static char *addr_text(in_addr_t a, char *buf)
+{
+	struct in_addr in = { .s_addr = a };
+
+	return (char *)inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
+}
+
+/**
+ * lease_refuse() - say why an ACK cannot be used
+ * @why:	buffer
+ * @why_len:	its size
+ * @what:	"address" or "router"
+ * @a:		the address
+ * @reason:	what is wrong with it
+ *
+ * Return: -EINVAL.
+ */
+static int lease_refuse(char *why, size_t why_len, const char *what,
+			in_addr_t a, const char *reason)
+{
+	char b[INET_ADDRSTRLEN];
+
+	snprintf(why, why_len, "%s %s %s", what, addr_text(a, b), reason);
+	return -EINVAL;
+}
+
+/**
+ * dhcpc_lease_from() - the lease an ACK grants, if the kernel can take it
  * @ack:	the DHCPACK
  * @l:		the result
+ * @why:	what is wrong with the ACK, when refused
+ * @why_len:	size of @why
  *
  * Without a subnet mask (option 1) a /32 would leave the router off-link,
  * so the classful default is used, as clients traditionally do.
+ *
+ * Everything the kernel would refuse, or take and then misroute, is
+ * checked here, before anything is applied: one bad ACK must not cost the
+ * lease in use (the client would otherwise fail to configure it, give up
+ * and release what worked). Refused: an address or router that is not
+ * unicast (dhcp_unicast()), a non-contiguous or /0 mask, the subnet's own
+ * network or broadcast address, a router outside the subnet (a /32 has
+ * none: the kernel answers "Nexthop has invalid gateway") or equal to our
+ * address.
+ *
+ * Return: 0, or -EINVAL (@why says why; @l is then not to be used).
  */
-void dhcpc_lease_from(const struct dhcp_msg *ack, struct dhcpc_lease *l)
+int dhcpc_lease_from(const struct dhcp_msg *ack, struct dhcpc_lease *l,
+		     char *why, size_t why_len)
 {
-	uint32_t a = ntohl(ack->yiaddr);
+	uint32_t a = ntohl(ack->yiaddr), host, r = ntohl(ack->router);
+	char b[INET_ADDRSTRLEN];
 
 	memset(l, 0, sizeof(*l));
+	if (!dhcp_unicast(ack->yiaddr))
+		return lease_refuse(why, why_len, "address", ack->yiaddr,
+				    "is not a unicast address");
+	if (ack->mask && !dhcp_mask_ok(ack->mask)) {
+		snprintf(why, why_len, "subnet mask %s is not a prefix",
+			 addr_text(ack->mask, b));
+		return -EINVAL;
+	}
 	l->address = ack->yiaddr;
 	if (ack->mask)
 		l->prefixlen = dhcp_mask_len(ack->mask);
 	else
 		l->prefixlen = a < 0x80000000u ? 8 : a < 0xc0000000u ? 16 : 24;
+	host = l->prefixlen >= 32 ? 0 : 0xffffffffu >> l->prefixlen;
+	/* /31 (RFC 3021) has no network nor broadcast address */
+	if (l->prefixlen < 31 && ((a & host) == 0 || (a & host) == host))
+		return lease_refuse(why, why_len, "address", ack->yiaddr,
+				    "is its subnet's network or broadcast address");
+	if (ack->router) {
+		if (!dhcp_unicast(ack->router))
+			return lease_refuse(why, why_len, "router", ack->router,
+					    "is not a unicast address");
+		if (ack->router == ack->yiaddr)
+			return lease_refuse(why, why_len, "router", ack->router,
+					    "is our own address");
+		if ((r & ~host) != (a & ~host))
+			return lease_refuse(why, why_len, "router", ack->router,
+					    "is outside the subnet");
+		if (l->prefixlen < 31 && ((r & host) == 0 || (r & host) == host))
+			return lease_refuse(why, why_len, "router", ack->router,
+					    "is its subnet's network or broadcast address");
+	}
 	l->router = ack->router;
 	l->server = ack->server_id;
 	l->n_dns = ack->n_dns;
@@ -92,6 +167,7 @@ void dhcpc_lease_from(const struct dhcp_msg *ack, struct dhcpc_lease *l)
 	l->lease = ack->lease;
 	dhcp_times(ack, &l->t1, &l->t2);
 	l->obtained = time(NULL);
+	return 0;
 }
 
 /**
@@ -295,20 +371,6 @@ int dhcpc_link_up(struct nsnet_ctx *ctx, int ifindex, uint8_t *mac,
 	if (err)
 		return nl_fail(ctx, err, extack, "dhcp: set interface up");
 	return 0;
-}
-
-/**
- * addr_text() - an IPv4 address as text
- * @a:		address, network order
- * @buf:	at least INET_ADDRSTRLEN bytes
- *
- * Return: @buf.
- */
-static char *addr_text(in_addr_t a, char *buf)
-{
-	struct in_addr in = { .s_addr = a };
-
-	return (char *)inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
 }
 
 /**

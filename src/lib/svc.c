@@ -410,6 +410,16 @@ const char *svc_act_text(const struct svc_act *a, char *buf, size_t len)
 }
 
 /**
+ * log_stderr() - a DHCP client's log line, into the process's log
+ * @line:	the line, without its newline
+ * @arg:	unused
+ */
+static void log_stderr(const char *line, void *arg)
+{
+	dprintf(STDERR_FILENO, "%s\n", line);
+}
+
+/**
  * dhcp_job_run() - a DHCP client process: nsnet's client in the node
  * @arg:	struct dhcp_job
  *
@@ -425,6 +435,7 @@ static int dhcp_job_run(void *arg)
 		.ifname = j->ifname,
 		.hostname = j->hostname,
 		.lease_path = j->lease_path,
+		.log = log_stderr,
 	};
 	struct nsnet_ctx *ctx;
 	int err;

@@ -6,7 +6,8 @@
 # lease as the address lifetime), a default route proto dhcp, traffic,
 # dnsmasq's lease file naming both nodes, resolv.conf lines, a renewal at
 # a server-sent T1, a release on SIGTERM that leaves nothing, --once, two
-# clients in one namespace, and refused input.
+# clients in one namespace, refused input, and a hostile server (a bad
+# renewal ACK, a forged NAK while rebinding) that the client survives.
 . "$(dirname "$0")/lib.sh"
 
 UNIT_DIR=${UNIT_DIR:-$(dirname "$NSNET")/tests}
@@ -223,5 +224,94 @@ ok kill -TERM $BLUE
 wait $BLUE
 is "$?" 0 "blue's client exits 0 on SIGTERM"
 is "$(addr_of blue eth0)" "" "blue's eth0 address is gone"
+
+# --- a hostile or broken server (a stand-in in Python, in its own namespace):
+# the OFFER and first ACK are good; every renewal is ACKed with a /32 mask and
+# a router (the kernel refuses that), every rebinding REQUEST is NAKed by
+# another server id. The client keeps its lease, says why in its log, and
+# goes on running.
+ok ip netns add evil
+at_exit ip netns del evil
+ok ip netns add prey
+at_exit ip netns del prey
+ok ip -n evil link add eth0 type veth peer name eth0 netns prey
+ok ip -n evil addr add 10.78.0.1/24 dev eth0
+ok ip -n evil link set eth0 up
+cat >"$T/evil.py" <<'PY'
+import socket, struct, sys, time
+log = open(sys.argv[1], "a", buffering=1)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"eth0")
+s.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_PKTINFO", 8), 1)
+s.bind(("", 67))
+s.settimeout(1)
+ip = socket.inet_aton
+def opts(b):
+    o, i = {}, 240
+    while i < len(b) and b[i] != 255:
+        if b[i] == 0:
+            i += 1
+            continue
+        o[b[i]] = b[i + 2:i + 2 + b[i + 1]]
+        i += 2 + b[i + 1]
+    return o
+def reply(req, typ, sid, mask):
+    p = bytearray(240)
+    p[0:4] = b"\x02\x01\x06\x00"
+    p[4:8] = req[4:8]
+    p[10:12] = b"\x80\x00"
+    p[16:20] = ip("10.78.0.50") if typ != 6 else bytes(4)
+    p[28:44] = req[28:44]
+    p[236:240] = b"\x63\x82\x53\x63"
+    p += bytes([53, 1, typ, 54, 4]) + ip(sid)
+    if typ != 6:
+        p += bytes([51, 4]) + struct.pack(">I", 30) + bytes([58, 4]) + struct.pack(">I", 1)
+        p += bytes([59, 4]) + struct.pack(">I", 6) + bytes([1, 4]) + ip(mask)
+        p += bytes([3, 4]) + ip("10.78.0.1")
+    p += b"\xff" + bytes(60)
+    s.sendto(bytes(p), ("255.255.255.255", 68))
+end = time.time() + 60
+while time.time() < end:
+    try:
+        req, anc, _, _ = s.recvmsg(1500, 256)
+    except socket.timeout:
+        continue
+    o = opts(req)
+    dst = socket.inet_ntoa(anc[0][2][8:12]) if anc else "?"
+    t = o.get(53, b"\0")[0]
+    if t == 1:
+        log.write("discover\n"); reply(req, 2, "10.78.0.1", "255.255.255.0")
+    elif t == 3 and 50 in o:
+        log.write("request\n"); reply(req, 5, "10.78.0.1", "255.255.255.0")
+    elif t == 3 and dst == "10.78.0.1":
+        log.write("renew\n"); reply(req, 5, "10.78.0.1", "255.255.255.255")
+    elif t == 3:
+        log.write("rebind\n"); reply(req, 6, "10.78.0.9", "0.0.0.0")
+PY
+ip netns exec evil "$PYTHON" "$T/evil.py" "$T/evil.log" &
+EVIL=$!
+at_exit kill $EVIL
+"$NSNET" -n prey dhcp eth0 --lease-file "$T/prey.lease" 2>"$T/prey.err" &
+PREY=$!
+at_exit kill $PREY
+ok -m "prey got the good first lease" wait_secs 20 test -s "$T/prey.lease"
+is "$(ip -n prey -4 -j addr show dev eth0 | jpy '[a["local"] + "/" + str(a["prefixlen"]) for l in d for a in l["addr_info"]]')" \
+	"10.78.0.50/24" "  ... 10.78.0.50/24"
+rebound() { grep -q rebind "$T/evil.log" && grep -q "DHCPNAK from 10.78.0.9 refused" "$T/prey.err"; }
+ok -m "the client renewed, then rebound, and the forged NAK was refused" wait_secs 30 rebound
+ok -m "the client is still running" kill -0 $PREY
+like "$(cat "$T/prey.err")" "dhcp eth0: DHCPACK from 10.78.0.1 refused: router 10.78.0.1 is outside the subnet; keeping the lease" \
+	"  ... and logged why it refused the /32 ACK"
+is "$(ip -n prey -4 -j addr show dev eth0 | jpy '[a["local"] + "/" + str(a["prefixlen"]) for l in d for a in l["addr_info"]]')" \
+	"10.78.0.50/24" "  ... and kept its address and prefix"
+is "$(dhcp_route prey)" "default via 10.78.0.1 dev eth0 proto dhcp" "  ... and its default route"
+ok -m "  ... and its lease file" grep -q '"address":"10.78.0.50"' "$T/prey.lease"
+ok kill -TERM $PREY
+wait $PREY
+is "$?" 0 "prey's client exits 0 on SIGTERM"
+is "$(ip -n prey -4 -j addr show dev eth0 | jpy 'sum(len(l.get("addr_info", [])) for l in d)')" 0 \
+	"  ... and takes its address off"
 
 done_testing

@@ -14,6 +14,8 @@
 
 #include <arpa/inet.h>
 
+#include <jansson.h>
+
 #include "dhcp.h"
 #include "pfx.h"
 #include "tap.h"
@@ -188,9 +190,368 @@ static void test_malformed(void)
 
 	memcpy(bad, buf, DHCP_OPT_OFF);
 	memcpy(bad + DHCP_OPT_OFF, "\x0f\x05l\nab\x01\xff", 8);
-	ok(dhcp_decode(bad, DHCP_OPT_OFF + 8, &m) == 0 &&
-	   !strcmp(m.domain, "l?ab?"),
-	   "control characters in a domain name are neutralized");
+	ok(dhcp_decode(bad, DHCP_OPT_OFF + 8, &m) == 0 && !m.domain[0] &&
+	   m.refused_name == DHO_DOMAIN,
+	   "a domain name with control characters is left out, and noted");
+
+	memcpy(bad, buf, DHCP_OPT_OFF);
+	memcpy(bad + DHCP_OPT_OFF, "\x38\x04\xc3(\nx\xff", 7);
+	ok(dhcp_decode(bad, DHCP_OPT_OFF + 7, &m) == 0 &&
+	   !strcmp(m.message, "?(?x"),
+	   "a server message keeps ASCII only (no newline, no invalid UTF-8)");
+}
+
+/**
+ * decode_opts() - decode a reply made of offer_bytes()'s header and @opts
+ * @opts:	options, ending in END
+ * @len:	their length
+ * @m:		the result
+ *
+ * Return: what dhcp_decode() returns.
+ */
+static int decode_opts(const void *opts, size_t len, struct dhcp_msg *m)
+{
+	uint8_t buf[DHCP_MAX_LEN];
+
+	offer_bytes(buf);
+	memcpy(buf + DHCP_OPT_OFF, opts, len);
+	return dhcp_decode(buf, DHCP_OPT_OFF + len, m);
+}
+
+/**
+ * test_names() - options 15 and 119 hold DNS names, or are left out
+ *
+ * What passes ends up in the lease file (JSON: invalid UTF-8 drops the
+ * key) and in resolv.conf (a space makes two search entries of one).
+ */
+static void test_names(void)
+{
+	static const struct {
+		const char *opts;
+		size_t len;
+		const char *domain, *search;
+		uint8_t refused;
+		const char *what;
+	} cases[] = {
+#define C(o, d, s, r, w) { o, sizeof(o) - 1, d, s, r, w }
+		C("\x77\x06\x01" "a\x00\x01" "b\x00\xff", "", "a b", 0,
+		  "search: one-character names are kept"),
+		C("\x77\x03\x01" "a\x00\xff", "", "a", 0,
+		  "search: a single one-character name"),
+		C("\x77\x05\x00\x01" "x\x00\x00\xff", "", "x", 0,
+		  "search: root names add nothing"),
+		C("\x77\x0f\x03" "a b\x00\x03" "lab\x00\x03" "a.b\x00\xff",
+		  "", "lab", DHO_SEARCH,
+		  "search: names with a space or a dot in a label are left out"),
+		C("\x77\x0b\x03" "\xc3(x\x00\x04" "sub_\x00\xff", "", "sub_",
+		  DHO_SEARCH, "search: bytes >= 0x80 are left out, '_' is kept"),
+		C("\x77\x0b\x03" "lab\x00\x03" "-ab\xc0\x00\xff", "", "lab",
+		  DHO_SEARCH, "search: a label starting with '-' is left out"),
+		C("\x0f\x03" "a b\xff", "", "", DHO_DOMAIN,
+		  "domain: a space is refused (it would make two search entries)"),
+		C("\x0f\x06" "\xc3(.lab\xff", "", "", DHO_DOMAIN,
+		  "domain: invalid UTF-8 is refused"),
+		C("\x0f\x05" "a..bc\xff", "", "", DHO_DOMAIN,
+		  "domain: an empty label is refused"),
+		C("\x0f\x09" "lab.home.\xff", "lab.home", "", 0,
+		  "domain: the root's dot is dropped"),
+		C("\x0f\x04" "lab\x00\xff", "lab", "", 0,
+		  "domain: a terminating NUL is dropped"),
+		C("\x0f\x06" "x-1.lb\xff", "x-1.lb", "", 0,
+		  "domain: digits and inner '-'"),
+		C("\x0f\x01" "\x00\xff", "", "", 0,
+		  "domain: an empty one is no domain, and nothing wrong"),
+		C("\x0f\x01" "a\x77\x05\x01" "b\x00\x01" "a\xff", "a", "", DHO_SEARCH,
+		  "a cut search name after a good domain"),
+#undef C
+	};
+	struct dhcp_msg m;
+	char label[80];
+	uint8_t opt[90];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int err = decode_opts(cases[i].opts, cases[i].len, &m);
+
+		if (i == sizeof(cases) / sizeof(cases[0]) - 1) {
+			is_int(err, -EBADMSG, "%s: the message is refused",
+			       cases[i].what);
+			continue;
+		}
+		ok(err == 0 && !strcmp(m.domain, cases[i].domain) &&
+		   !strcmp(m.search, cases[i].search) &&
+		   m.refused_name == cases[i].refused,
+		   "%s (domain \"%s\", search \"%s\", refused %u)",
+		   cases[i].what, m.domain, m.search, m.refused_name);
+	}
+
+	/* a 64-byte label is one byte too many (RFC 1035 2.3.4) */
+	memset(label, 'x', sizeof(label));
+	opt[0] = DHO_DOMAIN;
+	opt[1] = 64;
+	memcpy(opt + 2, label, 64);
+	opt[66] = DHO_END;
+	ok(decode_opts(opt, 67, &m) == 0 && !m.domain[0], "domain: a 64-byte label");
+	opt[1] = 63;
+	opt[65] = DHO_END;
+	ok(decode_opts(opt, 66, &m) == 0 && strlen(m.domain) == 63,
+	   "domain: a 63-byte label");
+}
+
+/**
+ * read_text() - a small file's contents
+ * @path:	the file
+ * @buf:	output
+ * @cap:	its size
+ *
+ * Return: @buf ("" when unreadable).
+ */
+static char *read_text(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
+
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+/**
+ * test_name_files() - a refused name leaves the lease file and
+ * resolv.conf whole
+ */
+static void test_name_files(void)
+{
+	static const uint8_t opts[] = {
+		53, 1, DHCP_ACK, 54, 4, 10, 9, 0, 1, 51, 4, 0, 0, 0, 120,
+		1, 4, 255, 255, 255, 0, 3, 4, 10, 9, 0, 1, 6, 4, 10, 9, 0, 1,
+		15, 7, 0xff, 'x', ' ', 'l', 'a', 'b', '.', 255,
+	};
+	char dir[] = "/tmp/nsnet-test-dhcpXXXXXX", lease[64], resolv[64];
+	char text[2048], why[128];
+	struct nsnet_ctx *ctx = NULL;
+	struct dhcpc_lease l;
+	struct dhcp_msg m;
+	json_t *doc;
+
+	if (!mkdtemp(dir) || nsnet_ctx_new(&ctx)) {
+		skip(4, "no temporary directory or context");
+		return;
+	}
+	snprintf(lease, sizeof(lease), "%s/lease", dir);
+	snprintf(resolv, sizeof(resolv), "%s/resolv", dir);
+	ok(decode_opts(opts, sizeof(opts), &m) == 0 &&
+	   dhcpc_lease_from(&m, &l, why, sizeof(why)) == 0,
+	   "an ACK whose domain is not a DNS name still gives a lease");
+	dhcpc_write_lease(ctx, lease, "eth0", &l);
+	dhcpc_write_resolv(ctx, resolv, &l);
+	doc = json_load_file(lease, 0, NULL);
+	ok(doc && json_is_string(json_object_get(doc, "domain")) &&
+	   !strcmp(json_string_value(json_object_get(doc, "domain")), ""),
+	   "the lease file keeps its \"domain\" key (empty)");
+	ok(doc && json_is_string(json_object_get(doc, "address")),
+	   "  ... and its address");
+	json_decref(doc);
+	is_str(read_text(resolv, text, sizeof(text)),
+	       "# nsnet: from DHCP\nnameserver 10.9.0.1\n",
+	       "resolv.conf gets no search line from it");
+	unlink(lease);
+	unlink(resolv);
+	rmdir(dir);
+	nsnet_ctx_free(ctx);
+}
+
+/**
+ * reply() - a server's reply to the client of test_judge()
+ * @m:		output
+ * @type:	enum dhcp_type
+ * @yiaddr:	the address, dotted quad
+ * @server:	option 54, dotted quad, NULL for none
+ */
+static void reply(struct dhcp_msg *m, uint8_t type, const char *yiaddr,
+		  const char *server)
+{
+	memset(m, 0, sizeof(*m));
+	m->op = 2;
+	m->type = type;
+	m->xid = 0x12345678;
+	m->hlen = 6;
+	memcpy(m->chaddr, "\x02\x00\x00\xaa\xbb\xcc", 6);
+	m->yiaddr = a4(yiaddr);
+	m->server_id = server ? a4(server) : 0;
+	m->lease = 120;
+}
+
+/**
+ * test_judge() - which replies the client takes, in which state
+ */
+static void test_judge(void)
+{
+	struct dhcpc_expect e = {
+		.xid = 0x12345678, .mac = (const uint8_t *)"\x02\x00\x00\xaa\xbb\xcc",
+		.mac_len = 6, .offered = a4("10.9.0.123"),
+		.server = a4("10.9.0.1"), .address = a4("10.9.0.123"),
+	};
+	static const char *const bad_addrs[] = {
+		"255.255.255.255", "127.0.0.1", "224.0.0.1", "0.0.0.5",
+		"240.1.2.3",
+	};
+	struct dhcp_msg m;
+	char why[256];
+	size_t i;
+
+	e.state = DHCPC_SELECTING;
+	reply(&m, DHCP_OFFER, "10.9.0.123", "10.9.0.1");
+	is_int(dhcpc_judge(&e, &m, why, sizeof(why)), DHCPC_TAKE_OFFER,
+	       "SELECTING: an OFFER is taken");
+	m.xid++;
+	ok(dhcpc_judge(&e, &m, why, sizeof(why)) == DHCPC_IGNORE && !why[0],
+	   "  ... another exchange's OFFER is ignored, silently");
+	for (i = 0; i < sizeof(bad_addrs) / sizeof(bad_addrs[0]); i++) {
+		reply(&m, DHCP_OFFER, bad_addrs[i], "10.9.0.1");
+		ok(dhcpc_judge(&e, &m, why, sizeof(why)) == DHCPC_IGNORE &&
+		   strstr(why, "not a unicast"),
+		   "  ... an OFFER of %s is refused: %s", bad_addrs[i], why);
+	}
+	reply(&m, DHCP_OFFER, "10.9.0.123", "255.255.255.255");
+	ok(dhcpc_judge(&e, &m, why, sizeof(why)) == DHCPC_IGNORE && why[0],
+	   "  ... an OFFER from server id 255.255.255.255 is refused: %s", why);
+	reply(&m, DHCP_OFFER, "10.9.0.123", NULL);
+	ok(dhcpc_judge(&e, &m, why, sizeof(why)) == DHCPC_IGNORE && why[0],
+	   "  ... an OFFER without a server id is refused");
+
+	e.state = DHCPC_REQUESTING;
+	reply(&m, DHCP_ACK, "10.9.0.123", "10.9.0.1");
+	is_int(dhcpc_judge(&e, &m, why, sizeof(why)), DHCPC_TAKE_ACK,
+	       "REQUESTING: the chosen server's ACK is taken");
+	reply(&m, DHCP_ACK, "10.9.0.123", NULL);
+	ok(dhcpc_judge(&e, &m, why, sizeof(why)) == DHCPC_IGNORE &&
+	   strstr(why, "no server identifier"),
+	   "  ... an ACK without option 54 is refused: %s", why);
+	reply(&m, DHCP_NAK, "0.0.0.0", NULL);
+	ok(dhcpc_judge(&e, &m, why, sizeof(why)) == DHCPC_IGNORE &&
+	   strstr(why, "no server identifier"),
+	   "  ... a NAK without option 54 is refused: %s", why);
+	reply(&m, DHCP_ACK, "10.9.0.124", "10.9.0.1");
+	ok(dhcpc_judge(&e, &m, why, sizeof(why)) == DHCPC_IGNORE &&
+	   strstr(why, "not the offered 10.9.0.123"),
+	   "  ... an ACK for another address than offered is refused: %s", why);
+	reply(&m, DHCP_ACK, "10.9.0.123", "10.9.0.2");
+	ok(dhcpc_judge(&e, &m, why, sizeof(why)) == DHCPC_IGNORE && why[0],
+	   "  ... another server's ACK is refused: %s", why);
+	reply(&m, DHCP_NAK, "0.0.0.0", "10.9.0.2");
+	ok(dhcpc_judge(&e, &m, why, sizeof(why)) == DHCPC_IGNORE && why[0],
+	   "  ... another server's NAK is refused");
+	reply(&m, DHCP_NAK, "0.0.0.0", "10.9.0.1");
+	is_int(dhcpc_judge(&e, &m, why, sizeof(why)), DHCPC_TAKE_NAK,
+	       "  ... the chosen server's NAK is taken");
+	reply(&m, DHCP_OFFER, "10.9.0.124", "10.9.0.2");
+	ok(dhcpc_judge(&e, &m, why, sizeof(why)) == DHCPC_IGNORE && !why[0],
+	   "  ... a late OFFER is ignored, silently");
+	reply(&m, DHCP_ACK, "10.9.0.123", "10.9.0.1");
+	m.lease = 0;
+	ok(dhcpc_judge(&e, &m, why, sizeof(why)) == DHCPC_IGNORE && why[0],
+	   "  ... an ACK without a lease time is refused");
+
+	e.state = DHCPC_RENEWING;
+	reply(&m, DHCP_ACK, "10.9.0.123", "10.9.0.1");
+	is_int(dhcpc_judge(&e, &m, why, sizeof(why)), DHCPC_TAKE_ACK,
+	       "RENEWING: the lease's server's ACK is taken");
+	reply(&m, DHCP_ACK, "10.9.0.123", "10.9.0.2");
+	ok(dhcpc_judge(&e, &m, why, sizeof(why)) == DHCPC_IGNORE &&
+	   strstr(why, "the lease's server"),
+	   "  ... another server's ACK is refused: %s", why);
+	reply(&m, DHCP_NAK, "0.0.0.0", "10.9.0.2");
+	ok(dhcpc_judge(&e, &m, why, sizeof(why)) == DHCPC_IGNORE && why[0],
+	   "  ... another server's NAK is refused");
+	reply(&m, DHCP_ACK, "10.9.0.77", "10.9.0.1");
+	ok(dhcpc_judge(&e, &m, why, sizeof(why)) == DHCPC_IGNORE &&
+	   strstr(why, "not the leased 10.9.0.123"),
+	   "  ... an ACK for another address is refused: %s", why);
+
+	e.state = DHCPC_REBINDING;
+	reply(&m, DHCP_ACK, "10.9.0.123", "10.9.0.2");
+	is_int(dhcpc_judge(&e, &m, why, sizeof(why)), DHCPC_TAKE_ACK,
+	       "REBINDING: any server's ACK for our address is taken");
+	reply(&m, DHCP_ACK, "10.9.0.123", "224.0.0.9");
+	ok(dhcpc_judge(&e, &m, why, sizeof(why)) == DHCPC_IGNORE && why[0],
+	   "  ... but not from a multicast server id: %s", why);
+	reply(&m, DHCP_NAK, "0.0.0.0", "10.9.0.2");
+	ok(dhcpc_judge(&e, &m, why, sizeof(why)) == DHCPC_IGNORE && why[0],
+	   "  ... another server's NAK is not honoured: %s", why);
+	reply(&m, DHCP_NAK, "0.0.0.0", "10.9.0.1");
+	is_int(dhcpc_judge(&e, &m, why, sizeof(why)), DHCPC_TAKE_NAK,
+	       "  ... the lease's server's NAK is");
+
+	e.state = DHCPC_BOUND;
+	reply(&m, DHCP_NAK, "0.0.0.0", "10.9.0.1");
+	is_int(dhcpc_judge(&e, &m, why, sizeof(why)), DHCPC_IGNORE,
+	       "BOUND: nothing is waited for");
+}
+
+/**
+ * lease_of() - dhcpc_lease_from() on an ACK with these values
+ * @addr:	yiaddr
+ * @mask:	option 1, NULL for none
+ * @router:	option 3, NULL for none
+ * @l:		the lease
+ * @why:	the reason, at least 128 bytes
+ *
+ * Return: what dhcpc_lease_from() returns.
+ */
+static int lease_of(const char *addr, const char *mask, const char *router,
+		    struct dhcpc_lease *l, char *why)
+{
+	struct dhcp_msg m;
+
+	reply(&m, DHCP_ACK, addr, "10.9.0.1");
+	m.mask = mask ? a4(mask) : 0;
+	m.router = router ? a4(router) : 0;
+	why[0] = '\0';
+	return dhcpc_lease_from(&m, l, why, 128);
+}
+
+/**
+ * test_lease_check() - ACKs the kernel would refuse are refused first
+ */
+static void test_lease_check(void)
+{
+	struct dhcpc_lease l;
+	char why[128];
+
+	ok(lease_of("10.9.0.123", "255.255.255.0", "10.9.0.1", &l, why) == 0 &&
+	   l.prefixlen == 24 && l.router == a4("10.9.0.1"), "a good ACK: /24 via .1");
+	ok(lease_of("10.9.0.123", "255.255.255.255", "10.9.0.1", &l, why) == -EINVAL &&
+	   strstr(why, "router 10.9.0.1 is outside the subnet"),
+	   "mask 255.255.255.255 with a router is refused: %s", why);
+	ok(lease_of("10.9.0.123", "255.255.255.255", NULL, &l, why) == 0 &&
+	   l.prefixlen == 32, "  ... without a router it is a /32");
+	ok(lease_of("10.9.0.123", "0.255.255.255", NULL, &l, why) == -EINVAL &&
+	   strstr(why, "not a prefix"),
+	   "a non-contiguous mask (once read as /0) is refused: %s", why);
+	ok(lease_of("10.9.0.123", "255.0.255.0", NULL, &l, why) == -EINVAL,
+	   "  ... 255.0.255.0 too");
+	ok(lease_of("10.9.0.123", "255.255.255.0", "10.9.1.1", &l, why) == -EINVAL &&
+	   strstr(why, "outside"), "a router outside the subnet: %s", why);
+	ok(lease_of("10.9.0.123", "255.255.255.0", "10.9.0.123", &l, why) == -EINVAL &&
+	   strstr(why, "our own"), "a router at our own address: %s", why);
+	ok(lease_of("10.9.0.123", "255.255.255.0", "10.9.0.255", &l, why) == -EINVAL,
+	   "a router at the broadcast address: %s", why);
+	ok(lease_of("10.9.0.255", "255.255.255.0", NULL, &l, why) == -EINVAL &&
+	   strstr(why, "broadcast"), "our address at the subnet's broadcast: %s", why);
+	ok(lease_of("10.9.0.0", "255.255.255.0", NULL, &l, why) == -EINVAL,
+	   "  ... or its network address");
+	ok(lease_of("127.0.0.2", "255.0.0.0", NULL, &l, why) == -EINVAL &&
+	   strstr(why, "not a unicast"), "a loopback address: %s", why);
+	ok(lease_of("239.1.1.1", NULL, NULL, &l, why) == -EINVAL,
+	   "a multicast address");
+	ok(lease_of("10.9.0.123", "255.255.255.0", "255.255.255.255", &l, why) == -EINVAL,
+	   "a broadcast router");
+	ok(lease_of("10.9.0.0", "255.255.255.254", "10.9.0.1", &l, why) == 0 &&
+	   l.prefixlen == 31, "a /31 (RFC 3021) with the other end as router");
+	ok(lease_of("172.16.5.5", NULL, "172.16.0.1", &l, why) == 0 &&
+	   l.prefixlen == 16, "no mask: the classful default (/16)");
 }
 
 /**
@@ -385,6 +746,10 @@ int main(int argc, char **argv)
 	test_round_trip();
 	test_offer();
 	test_malformed();
+	test_names();
+	test_name_files();
+	test_judge();
+	test_lease_check();
 	test_dnsmasq_argv();
 	test_leases();
 	return done_testing();
