@@ -49,6 +49,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 
 #include <nftables/libnftables.h>
@@ -455,6 +456,27 @@ static char *nft_why(const char *text, char *buf, size_t len)
 }
 
 /**
+ * nft_fd_fits() - whether the next descriptor opened is below FD_SETSIZE
+ * @ctx:	context (its host descriptor is copied to find out)
+ *
+ * A new descriptor is the lowest free one, so a copy shows where the
+ * socket nft_ctx_new() opens will be. None free at all is refused too:
+ * libnftables exit()s when it cannot open its socket.
+ *
+ * Return: true if it is below FD_SETSIZE (or the probe failed for another
+ * reason than the open-file limits: let libnftables report it).
+ */
+static bool nft_fd_fits(const struct nsnet_ctx *ctx)
+{
+	int fd = fcntl(ctx->host_fd, F_DUPFD_CLOEXEC, 0);
+
+	if (fd < 0)
+		return errno != EMFILE && errno != ENFILE;
+	close(fd);
+	return fd < FD_SETSIZE;
+}
+
+/**
  * nft_cmd() - run nftables commands in the calling thread's namespace
  * @ctx:	context
  * @cmds:	the commands (a script)
@@ -479,6 +501,14 @@ static int nft_cmd(struct nsnet_ctx *ctx, const char *cmds, bool json,
 	if (geteuid() != 0)
 		return nsnet_fail_why(ctx, -EPERM, false,
 				      "needs root (CAP_NET_ADMIN)", "nftables");
+	/* libnftables select()s on its socket, and glibc aborts the process
+	 * for a descriptor at FD_SETSIZE or above: refuse instead. The
+	 * socket cache lives above it (nlsock.c), so this only trips for
+	 * a caller holding a thousand descriptors of its own. */
+	if (!nft_fd_fits(ctx))
+		return nsnet_fail_why(ctx, -EMFILE, false,
+				      "no descriptor below FD_SETSIZE (1024) is free for libnftables",
+				      "nftables");
 	nft = nft_ctx_new(NFT_CTX_DEFAULT);
 	if (!nft)
 		return nsnet_fail(ctx, -ENOMEM, "nftables");

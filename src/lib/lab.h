@@ -17,6 +17,15 @@
 /** LAB_NAME_MAX - longest lab name: it goes into "nsnet:<lab>" link aliases */
 #define LAB_NAME_MAX 32
 
+/** LAB_NODES_MAX - most nodes a lab may have: planning costs memory per
+ * node (a 200,000-node file took 479 MB), and a bigger lab would not
+ * keep the socket cache (SOCK_CACHE_MAX) either */
+#define LAB_NODES_MAX 16384
+
+/** LAB_DEPTH_MAX - deepest nesting of mappings and lists in a lab file (a
+ * lab needs fewer than 10): libyaml's loader is quadratic in the depth */
+#define LAB_DEPTH_MAX 64
+
 /** LAB_NONE - an index (network, node) whose name is not defined in the lab */
 #define LAB_NONE ((size_t)-1)
 

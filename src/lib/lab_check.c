@@ -534,6 +534,94 @@ static void check_routes(const struct lab *lab, struct lab_diags *d,
 	}
 }
 
+/**
+ * leased_only() - whether a route's gateway is on no subnet of its node but
+ *		   those of interfaces whose address comes from DHCP
+ * @node:	the node
+ * @r:		the route, with a gateway
+ * @mine:	the node's interface entries
+ * @count:	their count
+ *
+ * Return: true if the gateway is on a leased interface's subnet and on no
+ * other interface's.
+ */
+static bool leased_only(const struct lab_node *node, const struct lab_route *r,
+			const struct ent *mine, size_t count)
+{
+	bool leased = false, other = false, dhcp;
+	size_t i, j;
+
+	for (i = 0; i < count; i++) {
+		if (!mine[i].has_net || !pfx_in(&mine[i].net, &r->via))
+			continue;
+		dhcp = false;
+		for (j = 0; j < node->n_ifaces; j++)
+			if (!strcmp(node->ifaces[j].name, mine[i].name))
+				dhcp = node->ifaces[j].addr_kind == LAB_ADDR_DHCP;
+		leased |= dhcp;
+		other |= !dhcp;
+	}
+	return leased && !other;
+}
+
+/**
+ * check_dhcp() - what a lab with `dhcp:` and a node with a leased address
+ *		  cannot have
+ * @lab:	the lab
+ * @d:		where problems go
+ * @ents:	sorted interface entries
+ * @n:		their count
+ *
+ * The lab's dnsmasq gets every node with a known IPv4 address as a
+ * --host-record=NAME,ADDRESS and reads ',' as a separator and '#' as a
+ * comment there, so such a name would be misread. A node whose address is
+ * leased gets its default route from the lease: the DHCP client owns it,
+ * and a static IPv4 default route next to it would collide with it ("File
+ * exists"). And a route through a gateway reachable only over a leased
+ * interface cannot be installed when `up` sets routes, before the lease
+ * ("Nexthop has invalid gateway"); a route with `dev` and no `via` can.
+ */
+static void check_dhcp(const struct lab *lab, struct lab_diags *d,
+		       const struct ent *ents, size_t n)
+{
+	const struct lab_route *r;
+	const struct lab_node *node;
+	const struct ent *mine;
+	bool served = false, leased;
+	size_t i, j, count;
+
+	for (i = 0; i < lab->n_networks; i++)
+		served |= lab->networks[i].dhcp.on;
+	for (i = 0; i < lab->n_nodes; i++) {
+		node = &lab->nodes[i];
+		if (served && strpbrk(node->name, ",#"))
+			lab_diag_add(d, node->pos,
+				     "node name \"%s\": a lab with a dhcp: network cannot have ',' or '#' in a node name (dnsmasq reads them as separators)",
+				     lab_show(node->name).s);
+		leased = false;
+		for (j = 0; j < node->n_ifaces; j++)
+			leased |= node->ifaces[j].addr_kind == LAB_ADDR_DHCP;
+		if (!leased)
+			continue;
+		mine = node_ents(ents, n, i, &count);
+		for (j = 0; j < node->n_routes; j++) {
+			r = &node->routes[j];
+			if (r->dst.family != AF_INET)
+				continue;
+			if (r->dst.len == 0)
+				lab_diag_add(d, r->pos,
+					     "route \"%s\": node %s gets its address from DHCP, and its default route with it: drop this route (or give a static address)",
+					     lab_show(r->text).s,
+					     lab_show(node->name).s);
+			else if (r->has_via && leased_only(node, r, mine, count))
+				lab_diag_add(d, r->pos,
+					     "route \"%s\": gateway %s is reached only over an interface that gets its address from DHCP, which comes after the routes are set: use \"dev\" without \"via\", or a static address",
+					     lab_show(r->text).s,
+					     lab_pfx(&r->via, false).s);
+		}
+	}
+}
+
 /* ------------------------------------------------------ host-side names */
 
 /**
@@ -1049,6 +1137,7 @@ int lab_check(const struct lab *lab, struct lab_diags *d)
 		return -ENOMEM;
 	check_ent_dups(lab, d, ents, n);
 	check_routes(lab, d, ents, n);
+	check_dhcp(lab, d, ents, n);
 	free(ents);
 	err = check_hnames(lab, d);
 	if (!err)

@@ -13,17 +13,44 @@
  * hash table (linear probing) over the array of sockets: a lab of thousands
  * of nodes looks a socket up several times per node, and a scan of the
  * array would make that quadratic.
+ *
+ * The sockets live at descriptors from FD_SETSIZE up when the open-file
+ * limit allows it (fd_move_high()), so that thousands of them leave the
+ * low ones to code that select()s (libnftables).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
+
+/**
+ * fd_move_high() - the same descriptor, moved to FD_SETSIZE or above
+ * @fd:		an open descriptor (close-on-exec)
+ *
+ * The lowest free descriptor at FD_SETSIZE or above takes its place. When
+ * the open-file limit is FD_SETSIZE or less, @fd stays as it is: no
+ * descriptor can reach FD_SETSIZE then. When the room up there is used
+ * up, it stays too: the cache holds half the limit, so at least the
+ * other half of the descriptors is left, most of it below FD_SETSIZE.
+ *
+ * Return: the descriptor to use from now on (@fd itself or its copy).
+ */
+static int fd_move_high(int fd)
+{
+	int hi = fcntl(fd, F_DUPFD_CLOEXEC, FD_SETSIZE);
+
+	if (hi < 0)
+		return fd;
+	close(fd);
+	return hi;
+}
 
 /**
  * sock_open_here() - open and configure a route socket in the current ns
@@ -40,11 +67,26 @@
  */
 int sock_open_here(struct nl_sock *s, bool dumps_only)
 {
-	int one = 1;
+	int one = 1, fd;
 
-	s->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!s->nl)
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
 		return -errno;
+	/* A socket kept in the cache lives above FD_SETSIZE when the
+	 * open-file limit leaves room there: a lab of thousands of nodes
+	 * holds thousands of them, and below FD_SETSIZE they would push
+	 * the descriptors other code opens later past it, where a
+	 * select() (libnftables waits on its socket with one) aborts the
+	 * process. A short-lived dump socket stays where it is. */
+	if (!dumps_only)
+		fd = fd_move_high(fd);
+	s->nl = mnl_socket_fdopen(fd);
+	if (!s->nl) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
 	/* Without strict checking the kernel ignores the filters, and the
 	 * parsers drop what was not asked for: best effort, like the acks. */
 	mnl_socket_setsockopt(s->nl, NETLINK_GET_STRICT_CHK, &one, sizeof(one));

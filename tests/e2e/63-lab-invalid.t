@@ -137,5 +137,35 @@ same "  ... and nothing was changed" "$before" "$(system_snapshot)"
 ok ip link del veth-red-br
 ok ip netns del gray
 
+# ------------------------------------------------------ dhcp and routes
+# bad/route-default-dhcp.yaml is what a node with a leased address cannot
+# have; a route with dev and no via it can: set before the lease, kept
+# after it, and a second up changes nothing.
+if command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ]; then
+	cat >"$T/dhcp-dev.yaml" <<'EOF'
+lab: dd
+networks:
+  core:
+    subnet: 10.70.0.0/24
+    gateway: 10.70.0.1
+    dhcp: {range: 10.70.0.100-10.70.0.150}
+nodes:
+  a:
+    interfaces:
+      eth0: {network: core, address: dhcp}
+    routes: [10.99.0.0/24 dev eth0]
+EOF
+	routes_a() { ip -n a -j -4 route show | jpy '" ".join(sorted(r["dst"] for r in d))'; }
+	ok nsnet up "$T/dhcp-dev.yaml"
+	is "$(routes_a)" "10.70.0.0/24 10.99.0.0/24 default" \
+		"leased node: its static dev route and the lease's default route"
+	is "$(nsnet plan "$T/dhcp-dev.yaml")" "no changes" "  ... then plan: no changes"
+	ok -m "  ... a second up" nsnet up "$T/dhcp-dev.yaml"
+	is "$(routes_a)" "10.70.0.0/24 10.99.0.0/24 default" "  ... the same routes"
+	ok nsnet down dd
+else
+	skip "dnsmasq is not installed" 6
+fi
+
 no_residue "nothing left at the end"
 done_testing

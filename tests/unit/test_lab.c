@@ -679,7 +679,7 @@ static void test_api_edges(void)
  */
 static char *star_text(int n)
 {
-	size_t cap = 128 + (size_t)n * 64, len;
+	size_t cap = 128 + (size_t)n * 80, len;
 	char *t = malloc(cap);
 	int i;
 
@@ -768,6 +768,117 @@ static void test_ovs(void)
 }
 
 /**
+ * nested_text() - a lab whose node "a" is @levels nested flow lists
+ * @levels:	how many
+ *
+ * Return: the text (free()), or NULL.
+ */
+static char *nested_text(size_t levels)
+{
+	static const char head[] = "lab: x\nnodes:\n  a: ";
+	size_t hl = strlen(head);
+	char *t = malloc(hl + 2 * levels + 2);
+
+	if (!t)
+		return NULL;
+	memcpy(t, head, hl);
+	memset(t + hl, '[', levels);
+	memset(t + hl + levels, ']', levels);
+	strcpy(t + hl + 2 * levels, "\n");
+	return t;
+}
+
+/* test_depth() - nesting past LAB_DEPTH_MAX is refused before the tree is
+ * built (libyaml's loader takes seconds for 20,000 levels), at the level
+ * one too deep; LAB_DEPTH_MAX levels are read as usual */
+static void test_depth(void)
+{
+	struct lab_diags d = { 0 };
+	struct lab *lab = (struct lab *)1;
+	char *t;
+	int rc;
+
+	t = nested_text(20000);
+	if (!ok(t != NULL, "20000 levels text"))
+		return;
+	rc = lab_parse_buffer("deep", t, strlen(t), &lab, &d);
+	ok(rc == -EINVAL && !lab, "20000 levels: refused, no lab");
+	/* the root mapping and nodes: are two levels; the 63rd '[' (column
+	 * 6 + 62) opens level 65 */
+	ok(d.n == 1 && d.items[0].pos.line == 3 && d.items[0].pos.col == 68 &&
+	   strstr(d.items[0].msg, "nested deeper than 64 levels"),
+	   "one problem, at the first level too deep");
+	show_diags(&d);
+	lab_diags_free(&d);
+	free(t);
+	t = nested_text(LAB_DEPTH_MAX - 2);
+	if (!ok(t != NULL, "64 levels text"))
+		return;
+	rc = lab_parse_buffer("deep", t, strlen(t), &lab, &d);
+	ok(rc == -EINVAL && lab && d.n == 1 &&
+	   strstr(d.items[0].msg, "node a: expected a mapping, got a list"),
+	   "64 levels: read, and judged as a lab");
+	lab_free(lab);
+	lab_diags_free(&d);
+	free(t);
+}
+
+/* test_node_limit() - LAB_NODES_MAX nodes parse; one more is refused at
+ * that node, before the tree is built, also when an alias brings them */
+static void test_node_limit(void)
+{
+	struct lab_diags d = { 0 };
+	struct lab *lab = NULL;
+	char *t, *a;
+	size_t len;
+	int rc;
+
+	t = star_text(LAB_NODES_MAX + 1);
+	if (!ok(t != NULL, "star-%d text", LAB_NODES_MAX + 1))
+		return;
+	/* cut off the last node */
+	len = strlen(t);
+	a = t + len - 1;
+	while (a > t && a[-1] != '\n')
+		a--;
+	rc = lab_parse_buffer("star", t, (size_t)(a - t), &lab, &d);
+	ok(rc == 0 && lab && lab->n_nodes == LAB_NODES_MAX,
+	   "%d nodes parse", LAB_NODES_MAX);
+	show_diags(&d);
+	lab_free(lab);
+	lab_diags_free(&d);
+	rc = lab_parse_buffer("star", t, len, &lab, &d);
+	ok(rc == -EINVAL && !lab, "%d nodes: refused, no lab",
+	   LAB_NODES_MAX + 1);
+	ok(d.n == 1 && d.items[0].pos.line == 7 + LAB_NODES_MAX &&
+	   d.items[0].pos.col == 3 &&
+	   strstr(d.items[0].msg, "more than 16384 nodes: a lab holds at most 16384"),
+	   "one problem, at the node one too many");
+	show_diags(&d);
+	lab_diags_free(&d);
+	/* the same mapping given to networks: under an anchor, and nodes: as
+	 * an alias of it */
+	a = malloc(len + 64);
+	if (ok(a != NULL, "alias text")) {
+		const char *p = strstr(t, "nodes:\n");
+		int head = (int)(p - t);
+
+		/* an unknown key is refused, but its value is still there
+		 * for the alias */
+		sprintf(a, "%.*sother: &n\n%snodes: *n\n", head, t,
+			p + strlen("nodes:\n"));
+		rc = lab_parse_buffer("alias", a, strlen(a), &lab, &d);
+		ok(rc == -EINVAL && !lab && d.n >= 1 &&
+		   strstr(d.items[d.n - 1].msg, "more than 16384 nodes"),
+		   "nodes: as an alias of %d: refused", LAB_NODES_MAX + 1);
+		show_diags(&d);
+		lab_diags_free(&d);
+	}
+	free(a);
+	free(t);
+}
+
+/**
  * main() - run every group
  *
  * Return: 0 if every test passed.
@@ -785,5 +896,7 @@ int main(void)
 	test_api_edges();
 	test_bridge_ports();
 	test_ovs();
+	test_depth();
+	test_node_limit();
 	return done_testing();
 }
