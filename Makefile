@@ -110,8 +110,11 @@ asan:
 	    EXTRA_LDFLAGS="-fsanitize=address,undefined" test
 
 # The main job for a newcomer: a lab brought up, checked, changed and taken
-# down, in a sandbox of its own (examples/demo.sh; root).
-demo: all
+# down, in a sandbox of its own (examples/demo.sh; root). It may be the first
+# command on a fresh machine, so the packages come first and the build runs
+# after them, in a make that finds their headers.
+demo: deps
+	$(MAKE) --no-print-directory all
 	NSNET=$(abspath $(B)/nsnet) examples/demo.sh
 
 # Benchmarks (bench/run --help): star-N built by nsnet, an `ip` script, one

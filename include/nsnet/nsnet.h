@@ -94,6 +94,17 @@ const char *nsnet_check_nsname(const char *name);
 const char *nsnet_check_ifname(const char *name);
 
 /**
+ * nsnet_check_labname() - validate a lab name as a lab file's `lab:` is
+ * @name:	the name
+ *
+ * A namespace name of at most 32 bytes made of letters, digits, '.', '_'
+ * and '-' (it names the lab's nftables table).
+ *
+ * Return: NULL if valid, else a static text saying why not.
+ */
+const char *nsnet_check_labname(const char *name);
+
+/**
  * struct nsnet_prefix - an IP address with a prefix length
  * @family:	AF_INET or AF_INET6
  * @len:	prefix length
@@ -205,6 +216,50 @@ struct nsnet_netns_info {
 /* Every network namespace: named, held by processes, or mounted elsewhere.
  * Return: the count in *@out (host first, then named, then by inode). */
 int nsnet_netns_list_all(struct nsnet_ctx *ctx, struct nsnet_netns_info **out);
+
+/**
+ * nsnet_netns_set_id() - give a named namespace an id in the host's eyes
+ * @ctx:	context
+ * @name:	namespace name
+ * @id:		the id (0 and up), or -1 for the kernel's choice
+ *
+ * What `ip netns set NAME ID|auto` does (RTM_NEWNSID). A namespace that has
+ * an id keeps it: the kernel refuses a second one.
+ *
+ * Return: 0, or -errno (an input error for a name that is no namespace).
+ */
+int nsnet_netns_set_id(struct nsnet_ctx *ctx, const char *name, int id);
+
+/**
+ * struct nsnet_nsid - an id the host namespace gives another namespace
+ * @nsid:	the id
+ * @name:	the /run/netns entry of that namespace, "" if none
+ */
+struct nsnet_nsid {
+	int nsid;
+	char name[NSNET_NSNAMSIZ];
+};
+
+/* Every id the host namespace has given (RTM_GETNSID dump, `ip netns
+ * list-id`), in the kernel's order. Return: the count in *@out, free() it. */
+int nsnet_netns_list_id(struct nsnet_ctx *ctx, struct nsnet_nsid **out);
+
+/** typedef nsnet_netns_event_cb - @name was created (@add) or deleted */
+typedef int (*nsnet_netns_event_cb)(void *data, bool add, const char *name);
+
+/**
+ * nsnet_netns_monitor() - watch /run/netns until told to stop
+ * @ctx:	context
+ * @cb:		called for every entry created or deleted there; a non-zero
+ *		return ends the watch
+ * @data:	passed to @cb
+ *
+ * What `ip netns monitor` watches (inotify). Blocks.
+ *
+ * Return: the non-zero value @cb returned, or -errno.
+ */
+int nsnet_netns_monitor(struct nsnet_ctx *ctx, nsnet_netns_event_cb cb,
+			void *data);
 
 /* ------------------------------------------------------------------ links */
 

@@ -8,8 +8,10 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -114,6 +116,93 @@ int cli_ifname(struct cli *c, const char *what, const char *s)
 	const char *why = nsnet_check_ifname(s);
 
 	return why ? cli_usage(c, "%s \"%s\": %s", what, s, why) : EXIT_OK;
+}
+
+/**
+ * cli_lab_name() - check a LAB argument as a lab file's `lab:` is checked
+ * @c:		invocation
+ * @s:		the name
+ *
+ * Every verb that takes a lab refuses the same names the same way, before
+ * anything is looked up: a name no lab can have is a typo, not a lab that
+ * is merely down. Bytes that would garble the line are shown as \xNN, and
+ * a long name by its first 40 bytes.
+ *
+ * Return: EXIT_OK, or EXIT_USAGE after reporting.
+ */
+int cli_lab_name(struct cli *c, const char *s)
+{
+	const char *why = nsnet_check_labname(s);
+	const unsigned char *p, *end;
+	char shown[4 * 40 + 4], *o = shown;
+
+	if (!why)
+		return EXIT_OK;
+	end = (const unsigned char *)s + strnlen(s, 40);
+	for (p = (const unsigned char *)s; p < end; p++) {
+		if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\')
+			o += sprintf(o, "\\x%02x", *p);
+		else
+			*o++ = (char)*p;
+	}
+	strcpy(o, *p ? "..." : "");
+	return cli_usage(c, "lab \"%s\": %s", shown, why);
+}
+
+/**
+ * cli_lab_up() - refuse a lab that is not up, as `logs` and `status` do
+ * @c:		invocation (its context is created)
+ * @lab:	a valid lab name
+ *
+ * Return: EXIT_OK, or an exit code after reporting (EXIT_USAGE when the
+ * lab is not up).
+ */
+int cli_lab_up(struct cli *c, const char *lab)
+{
+	struct nsnet_lab_info *labs;
+	int n, i, rc;
+
+	if ((rc = cli_ctx(c)))
+		return rc;
+	n = nsnet_lab_list(c->ctx, &labs);
+	if (n < 0)
+		return cli_lib_error(c);
+	for (i = 0; i < n && strcmp(labs[i].name, lab); i++)
+		;
+	free(labs);
+	return i < n ? EXIT_OK :
+		cli_usage(c, "lab %s: no such lab is up", lab);
+}
+
+/**
+ * cli_self_prog() - the program to run for a command named @name
+ * @name:	the command's first word
+ * @buf:	room for a path
+ * @len:	its size
+ *
+ * `netns exec NS nsnet ...` and `exec LAB NODE -- nsnet ...` mean this
+ * nsnet, also when it was run as build/nsnet and is not on PATH: "nsnet"
+ * is resolved next to /proc/self/exe when an nsnet is there. Any other
+ * name is left to the PATH search.
+ *
+ * Return: @buf with the path, or @name.
+ */
+const char *cli_self_prog(const char *name, char *buf, size_t len)
+{
+	ssize_t n;
+	char *slash;
+
+	if (strcmp(name, "nsnet") || len < 8)
+		return name;
+	n = readlink("/proc/self/exe", buf, len - 7);
+	if (n <= 0 || (size_t)n >= len - 7)
+		return name;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return name;
+	strcpy(slash + 1, "nsnet");
+	return access(buf, X_OK) == 0 ? buf : name;
 }
 
 /**

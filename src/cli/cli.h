@@ -27,6 +27,7 @@
  * @pretty:	-p: indent JSON
  * @family:	-4 / -6, or 0
  * @verbose:	-v: list each operation of up/down
+ * @all:	-all: `netns exec` in every named namespace
  * @width:	a column width computed by a table's header, for its rows
  * @out:	where results go (stdout; a memory stream in unit tests)
  * @err:	where errors go (stderr)
@@ -38,6 +39,7 @@ struct cli {
 	bool pretty;
 	int family;
 	bool verbose;
+	bool all;
 	int width;
 	FILE *out;
 	FILE *err;
@@ -98,6 +100,9 @@ int cli_need(struct cli *c, int argc, char **argv, int i, const char *what);
 int cli_prefix(struct cli *c, const char *what, const char *s,
 	       unsigned int flags, struct nsnet_prefix *out);
 int cli_ifname(struct cli *c, const char *what, const char *s);
+int cli_lab_name(struct cli *c, const char *s);
+int cli_lab_up(struct cli *c, const char *lab);
+const char *cli_self_prog(const char *name, char *buf, size_t len);
 int cli_uint(struct cli *c, const char *what, const char *s,
 	     unsigned long max, unsigned long *out);
 int cli_dev_arg(struct cli *c, int argc, char **argv, const char *what,

@@ -453,7 +453,7 @@ int cli_check(struct cli *c, int argc, char **argv)
 
 	if (argc != 1)
 		return cli_usage(c, "check: expects one LAB");
-	if ((rc = cli_ctx(c)))
+	if ((rc = cli_lab_name(c, argv[0])) || (rc = cli_ctx(c)))
 		return rc;
 	n = nsnet_lab_reach(c->ctx, argv[0], 0, &r);
 	if (n < 0)

@@ -14,6 +14,7 @@
  * The rules go into nftables (table inet nsnet) through the library; see
  * nsnet.h. Both act in the host namespace only: -n does not apply.
  */
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,33 +22,36 @@
 #include "cli.h"
 
 /**
- * nat_parse() - parse "SUBNET [dev UPLINK]"
+ * nat_parse() - parse "SUBNET [dev UPLINK] [--force]"
  * @c:		invocation
  * @argc:	argument count
  * @argv:	arguments after the verb
  * @verb:	"add" or "del", for messages
  * @nat:	the rule
+ * @force:	set by --force (add only), or NULL where it does not apply
  *
  * Return: EXIT_OK or EXIT_USAGE.
  */
 static int nat_parse(struct cli *c, int argc, char **argv, const char *verb,
-		     struct nsnet_nat *nat)
+		     struct nsnet_nat *nat, bool *force)
 {
 	const char *subnet = NULL;
 	int i, rc;
 
 	memset(nat, 0, sizeof(*nat));
 	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "dev")) {
+		if (force && !strcmp(argv[i], "--force")) {
+			*force = true;
+		} else if (!strcmp(argv[i], "dev")) {
 			if ((rc = cli_need(c, argc, argv, i, "interface name")) ||
 			    (rc = cli_ifname(c, "dev", argv[i + 1])))
 				return rc;
 			strcpy(nat->dev, argv[++i]);
-		} else if (!subnet) {
+		} else if (!subnet && argv[i][0] != '-') {
 			subnet = argv[i];
 		} else {
-			return cli_usage(c, "nat %s: unexpected \"%s\"", verb,
-					 argv[i]);
+			return cli_usage(c, "nat %s: unexpected \"%s\" (nat %s SUBNET [dev UPLINK]%s)",
+					 verb, argv[i], verb, force ? " [--force]" : "");
 		}
 	}
 	if (!subnet)
@@ -67,11 +71,78 @@ static int nat_parse(struct cli *c, int argc, char **argv, const char *verb,
 static int nat_add(struct cli *c, int argc, char **argv)
 {
 	struct nsnet_nat nat;
+	bool force = false;
 	int rc;
 
-	if ((rc = nat_parse(c, argc, argv, "add", &nat)) || (rc = cli_ctx(c)))
+	if ((rc = nat_parse(c, argc, argv, "add", &nat, &force)))
+		return rc;
+	/*
+	 * A rule for a mistyped uplink would match nothing, silently. Names
+	 * nftables cannot write are left to the library, which says why.
+	 */
+	if (nat.dev[0] && !force && !strpbrk(nat.dev, "\"\\*") &&
+	    !if_nametoindex(nat.dev))
+		return cli_usage(c, "dev %s: no such interface on the host (add --force for one that comes later)",
+				 nat.dev);
+	if ((rc = cli_ctx(c)))
 		return rc;
 	return nsnet_nat_add(c->ctx, &nat) ? cli_lib_error(c) : EXIT_OK;
+}
+
+/**
+ * same_prefix() - whether two prefixes are the same network
+ * @a:		one
+ * @b:		the other
+ *
+ * Return: true if they are.
+ */
+static bool same_prefix(const struct nsnet_prefix *a,
+			const struct nsnet_prefix *b)
+{
+	return a->family == b->family && a->len == b->len &&
+	       !memcmp(a->addr, b->addr, sizeof(a->addr));
+}
+
+/**
+ * nat_pick_dev() - for `nat del SUBNET` without dev: the one rule meant
+ * @c:		invocation (context created)
+ * @nat:	the rule asked for; its @dev is set when exactly one rule
+ *		masquerades the subnet and it has an uplink
+ *
+ * A rule without an uplink is the one meant when it exists; otherwise the
+ * only rule for the subnet is, whatever its uplink. Several are refused
+ * naming them, so the user says which.
+ *
+ * Return: EXIT_OK, or an exit code after reporting.
+ */
+static int nat_pick_dev(struct cli *c, struct nsnet_nat *nat)
+{
+	struct nsnet_nat *nats;
+	char list[256] = "", buf[64];
+	int n, i, hits = 0, pick = -1, rc = EXIT_OK;
+
+	n = nsnet_nat_list(c->ctx, &nats);
+	if (n < 0)
+		return cli_lib_error(c);
+	for (i = 0; i < n; i++) {
+		if (!same_prefix(&nats[i].subnet, &nat->subnet))
+			continue;
+		if (!nats[i].dev[0])
+			goto out;	/* the rule without dev: as asked */
+		hits++;
+		pick = i;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+			 "%sdev %s", hits > 1 ? ", " : "", nats[i].dev);
+	}
+	if (hits == 1)
+		strcpy(nat->dev, nats[pick].dev);
+	else if (hits > 1)
+		rc = cli_usage(c, "nat del %s: %d rules masquerade it (%s): say which with dev UPLINK",
+			       nsnet_prefix_format(&nat->subnet, true, buf, sizeof(buf)),
+			       hits, list);
+out:
+	free(nats);
+	return rc;
 }
 
 /**
@@ -87,7 +158,10 @@ static int nat_del(struct cli *c, int argc, char **argv)
 	struct nsnet_nat nat;
 	int rc;
 
-	if ((rc = nat_parse(c, argc, argv, "del", &nat)) || (rc = cli_ctx(c)))
+	if ((rc = nat_parse(c, argc, argv, "del", &nat, NULL)) ||
+	    (rc = cli_ctx(c)))
+		return rc;
+	if (!nat.dev[0] && (rc = nat_pick_dev(c, &nat)))
 		return rc;
 	return nsnet_nat_del(c->ctx, &nat) ? cli_lib_error(c) : EXIT_OK;
 }
@@ -192,6 +266,44 @@ static int dest_parse(struct cli *c, const char *s, unsigned int port,
 }
 
 /**
+ * fwd_iptables() - refuse iptables' options, showing nsnet's form of them
+ * @c:		invocation
+ * @argc:	argument count
+ * @argv:	arguments after the verb
+ * @verb:	"add" or "del"
+ * @bad:	the first word that starts with '-'
+ *
+ * People type the tutorial's iptables line with `nsnet forward add` in
+ * front; -p/--protocol, --dport and --to-destination are translated into
+ * the command they meant.
+ *
+ * Return: EXIT_USAGE.
+ */
+static int fwd_iptables(struct cli *c, int argc, char **argv,
+			const char *verb, const char *bad)
+{
+	const char *proto = NULL, *port = NULL, *to = NULL;
+	int i;
+
+	for (i = 0; i + 1 < argc; i++) {
+		if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "--protocol"))
+			proto = argv[++i];
+		else if (!strcmp(argv[i], "--dport"))
+			port = argv[++i];
+		else if (!strcmp(argv[i], "--to-destination") ||
+			 !strcmp(argv[i], "--to"))
+			to = argv[++i];
+	}
+	if (!port)
+		return cli_usage(c, "forward %s: option \"%s\": unknown; the form is: forward %s [proto tcp|udp] PORT %sto ADDR[:PORT]%s",
+				 verb, bad, verb, strcmp(verb, "add") ? "[" : "",
+				 strcmp(verb, "add") ? "]" : "");
+	return cli_usage(c, "forward %s: option \"%s\": that is iptables' form; nsnet's is: forward %s %s%s%s%s%s%s",
+			 verb, bad, verb, proto ? "proto " : "", proto ? proto : "",
+			 proto ? " " : "", port, to ? " to " : "", to ? to : "");
+}
+
+/**
  * fwd_parse() - parse "[proto tcp|udp] PORT to ADDR[:PORT]"
  * @c:		invocation
  * @argc:	argument count
@@ -212,6 +324,12 @@ static int fwd_parse(struct cli *c, int argc, char **argv, const char *verb,
 	memset(f, 0, sizeof(*f));
 	f->proto = IPPROTO_TCP;
 	for (i = 0; i < argc; i++) {
+		if (argv[i][0] == '-')
+			return fwd_iptables(c, argc, argv, verb, argv[i]);
+		if (!strcmp(argv[i], "tcp") || !strcmp(argv[i], "udp"))
+			return cli_usage(c, "forward %s: \"%s\": a protocol is written \"proto %s\", before the PORT (forward %s [proto tcp|udp] PORT %s)",
+					 verb, argv[i], argv[i], verb,
+					 need_to ? "to ADDR[:PORT]" : "[to ADDR[:PORT]]");
 		if (!strcmp(argv[i], "proto")) {
 			if ((rc = cli_need(c, argc, argv, i, "tcp or udp")))
 				return rc;
@@ -230,8 +348,9 @@ static int fwd_parse(struct cli *c, int argc, char **argv, const char *verb,
 		} else if (!port) {
 			port = argv[i];
 		} else {
-			return cli_usage(c, "forward %s: unexpected \"%s\"",
-					 verb, argv[i]);
+			return cli_usage(c, "forward %s: unexpected \"%s\" after PORT %s (forward %s [proto tcp|udp] PORT %s)",
+					 verb, argv[i], port, verb,
+					 need_to ? "to ADDR[:PORT]" : "[to ADDR[:PORT]]");
 		}
 	}
 	if (!port)
@@ -337,8 +456,8 @@ static int fwd_show(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_cmd nat_cmds[] = {
-	{ "add", NULL, "SUBNET [dev UPLINK]", "masquerade SUBNET when it leaves the host", nat_add },
-	{ "del", "delete", "SUBNET [dev UPLINK]", "remove a masquerade rule", nat_del },
+	{ "add", NULL, "SUBNET [dev UPLINK [--force]]", "masquerade SUBNET when it leaves the host (--force: UPLINK comes later)", nat_add },
+	{ "del", "delete", "SUBNET [dev UPLINK]", "remove a masquerade rule (without dev: the subnet's only one)", nat_del },
 	{ "show", "list", "", "list masquerade rules (the default)", nat_show },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

@@ -89,6 +89,8 @@ static int graph_parse(struct cli *c, int argc, char **argv,
 	}
 	if (!a->lab == !a->all)
 		return cli_usage(c, "graph: expects a LAB or --all");
+	if (a->lab && cli_lab_name(c, a->lab))
+		return EXIT_USAGE;
 	return a->file ? output_format(c, a->file, &a->format) : EXIT_OK;
 }
 

@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -163,6 +164,25 @@ static int lab_plan(struct cli *c, int argc, char **argv)
 }
 
 /**
+ * names_file() - whether a `down` argument is meant as a lab file
+ * @arg:	the argument
+ *
+ * The same test the library makes: an existing file, a path, or a name
+ * ending in .yaml or .yml. Anything else must be a valid lab name.
+ *
+ * Return: true for a file.
+ */
+static bool names_file(const char *arg)
+{
+	size_t n = strlen(arg);
+	struct stat st;
+
+	return strchr(arg, '/') || stat(arg, &st) == 0 ||
+	       (n > 5 && !strcmp(arg + n - 5, ".yaml")) ||
+	       (n > 4 && !strcmp(arg + n - 4, ".yml"));
+}
+
+/**
  * lab_down() - nsnet down LAB|FILE
  * @c:		invocation
  * @argc:	argument count
@@ -177,6 +197,8 @@ static int lab_down(struct cli *c, int argc, char **argv)
 
 	if (argc != 1)
 		return cli_usage(c, "down: expects one LAB name or lab FILE");
+	if (!names_file(argv[0]) && (rc = cli_lab_name(c, argv[0])))
+		return rc;
 	if ((rc = cli_ctx(c)))
 		return rc;
 	fail_at_env(c);
@@ -277,7 +299,10 @@ static int lab_status(struct cli *c, int argc, char **argv)
 	int n, i, rc;
 
 	if (argc > 1)
-		return cli_usage(c, "status: expects at most one LAB");
+		return cli_usage(c, "status: unexpected \"%s\": one LAB at a time, or none for all",
+				 argv[1]);
+	if (argc && (rc = cli_lab_name(c, argv[0])))
+		return rc;
 	if ((rc = cli_ctx(c)))
 		return rc;
 	arr = json_array();
@@ -314,7 +339,7 @@ const struct cli_cmd cli_lab_cmds[] = {
 	{ "status", NULL, "[LAB]", "nodes, interfaces, peers, addresses, state", lab_status },
 	{ "labs", NULL, "", "list the labs that are up", labs_list },
 	{ "doctor", NULL, "[LAB|NS]", "find the usual faults and say how to fix each", cli_doctor },
-	{ "check", NULL, "LAB", "reachability between the lab's nodes, as a matrix", cli_check },
+	{ "check", NULL, "LAB [--from NODE] [--to NODE] [--sample N]", "reachability between the lab's nodes, as a matrix", cli_check },
 	{ "graph", NULL, "LAB|--all [-o FILE.svg|.dot|.png]", "draw the lab: namespaces, switches, cables, host, NAT, forwards", cli_graph },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

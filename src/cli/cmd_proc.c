@@ -76,8 +76,8 @@ static int parse_proc_args(struct cli *c, const char *verb, int argc,
 		return cli_usage(c, "%s: expects LAB NODE -- CMD...", verb);
 	a->lab = argv[0];
 	a->node = argv[1];
-	if ((why = nsnet_check_nsname(a->lab)))
-		return cli_usage(c, "lab \"%s\": %s", a->lab, why);
+	if (cli_lab_name(c, a->lab))
+		return EXIT_USAGE;
 	if ((why = nsnet_check_nsname(a->node)))
 		return cli_usage(c, "node \"%s\": %s", a->node, why);
 	a->env = calloc(argc + 1, sizeof(char *));
@@ -131,6 +131,7 @@ static int parse_proc_args(struct cli *c, const char *verb, int argc,
  */
 static int proc_exec(struct cli *c, int argc, char **argv)
 {
+	char self[4096];
 	struct proc_args a;
 	int rc, err;
 
@@ -142,6 +143,7 @@ static int proc_exec(struct cli *c, int argc, char **argv)
 		return rc;
 	}
 	fflush(c->out);
+	a.cmd[0] = (char *)cli_self_prog(a.cmd[0], self, sizeof(self));
 	err = nsnet_exec(c->ctx, a.lab, a.node, a.cmd, a.env, a.user);
 	free(a.env);
 	rc = cli_lib_error(c);
@@ -160,7 +162,7 @@ static int proc_exec(struct cli *c, int argc, char **argv)
  */
 static int proc_run(struct cli *c, int argc, char **argv)
 {
-	char id[NSNET_PROC_IDSIZ];
+	char id[NSNET_PROC_IDSIZ], self[4096];
 	struct nsnet_run_opts o;
 	struct proc_args a;
 	json_t *o_json;
@@ -173,6 +175,7 @@ static int proc_run(struct cli *c, int argc, char **argv)
 		free(a.env);
 		return rc;
 	}
+	a.cmd[0] = (char *)cli_self_prog(a.cmd[0], self, sizeof(self));
 	o = (struct nsnet_run_opts){ .name = a.name, .env = a.env,
 				     .user = a.user, .restart = a.restart };
 	if (nsnet_run(c->ctx, a.lab, a.node, a.cmd, &o, id)) {
@@ -247,7 +250,7 @@ static void text_proc(struct cli *c, json_t *p)
  */
 static int proc_ps(struct cli *c, int argc, char **argv)
 {
-	const char *lab = NULL, *why;
+	const char *lab = NULL;
 	struct nsnet_proc *procs;
 	json_t *arr;
 	int n, i, rc;
@@ -260,8 +263,8 @@ static int proc_ps(struct cli *c, int argc, char **argv)
 		else
 			return cli_usage(c, "ps: unexpected \"%s\"", argv[i]);
 	}
-	if (lab && (why = nsnet_check_nsname(lab)))
-		return cli_usage(c, "lab \"%s\": %s", lab, why);
+	if (lab && ((rc = cli_lab_name(c, lab)) || (rc = cli_lab_up(c, lab))))
+		return rc;
 	if ((rc = cli_ctx(c)))
 		return rc;
 	n = nsnet_proc_list(c->ctx, lab, &procs);
@@ -287,7 +290,7 @@ static int proc_ps(struct cli *c, int argc, char **argv)
  */
 static int proc_stop(struct cli *c, int argc, char **argv)
 {
-	const char *lab = NULL, *id = NULL, *why;
+	const char *lab = NULL, *id = NULL;
 	unsigned long timeout = 0;
 	bool all = false, has_timeout = false;
 	int i, rc;
@@ -312,9 +315,7 @@ static int proc_stop(struct cli *c, int argc, char **argv)
 	}
 	if (!lab || (!id && !all) || (id && all))
 		return cli_usage(c, "stop: expects LAB and ID, or LAB --all");
-	if ((why = nsnet_check_nsname(lab)))
-		return cli_usage(c, "lab \"%s\": %s", lab, why);
-	if ((rc = cli_ctx(c)))
+	if ((rc = cli_lab_name(c, lab)) || (rc = cli_lab_up(c, lab)))
 		return rc;
 	/* the library's 0 means "the default": --timeout 0 asks for 1 ms */
 	if (nsnet_stop(c->ctx, lab, id, !has_timeout ? 0 :
@@ -334,14 +335,13 @@ static int proc_stop(struct cli *c, int argc, char **argv)
 static int proc_logs(struct cli *c, int argc, char **argv)
 {
 	char buf[65536];
-	const char *why;
 	ssize_t n;
 	int fd, rc;
 
 	if (argc != 2)
 		return cli_usage(c, "logs: expects LAB and ID");
-	if ((why = nsnet_check_nsname(argv[0])))
-		return cli_usage(c, "lab \"%s\": %s", argv[0], why);
+	if ((rc = cli_lab_name(c, argv[0])))
+		return rc;
 	if ((rc = cli_ctx(c)))
 		return rc;
 	fd = nsnet_proc_log(c->ctx, argv[0], argv[1]);

@@ -142,12 +142,14 @@ void cli_help(struct cli *c, FILE *f, const struct cli_object *only)
 	const struct cli_object *const *o;
 
 	fputs("Usage: nsnet [-n NS] [-j [-p]] [-4|-6] OBJECT [VERB [ARGS...]]\n"
+	      "       nsnet -all netns exec CMD... (in every named namespace)\n"
 	      "       nsnet [-j] [-v] up|down|plan|status|labs|graph|check|doctor [ARGS...]\n"
 	      "       nsnet [-j] exec|run|ps|stop|logs LAB ... (processes in a lab's nodes)\n"
 	      "       nsnet help [OBJECT]\n"
 	      "\n"
 	      "  -n NS   act inside the named network namespace NS\n"
-	      "  -j      print JSON with iproute2's key names (-p: indented)\n"
+	      "  -j      print JSON with iproute2's key names (-p: indented);\n"
+	      "          -j and --json also after the verb\n"
 	      "  -4, -6  IPv4 or IPv6 only (route show defaults to IPv4)\n"
 	      "  -v      list each operation of up and down\n",
 	      f);
@@ -166,6 +168,97 @@ void cli_help(struct cli *c, FILE *f, const struct cli_object *only)
 }
 
 /**
+ * is_help() - whether @s asks for help ("help", "--help", "-h", "-help")
+ * @s:		the word
+ *
+ * Return: true if it does.
+ */
+static bool is_help(const char *s)
+{
+	return !strcmp(s, "help") || !strcmp(s, "--help") ||
+	       !strcmp(s, "-h") || !strcmp(s, "-help");
+}
+
+/**
+ * json_word() - whether @s is -j or -p in one of its spellings
+ * @c:		invocation, whose @json or @pretty it sets when it is
+ * @s:		the word
+ * @first:	@s comes before the object: the short -p counts too (later
+ *		on it is iptables' protocol, which `forward add` explains)
+ *
+ * Return: true if @s was one of them.
+ */
+static bool json_word(struct cli *c, const char *s, bool first)
+{
+	if (!strcmp(s, "-j") || !strcmp(s, "-json") || !strcmp(s, "--json"))
+		c->json = true;
+	else if ((first && (!strcmp(s, "-p") || !strcmp(s, "-pretty"))) ||
+		 !strcmp(s, "--pretty"))
+		c->pretty = true;
+	else
+		return false;
+	return true;
+}
+
+/**
+ * takes_value() - whether the option @s of some verb takes the next word
+ * @s:		the word
+ *
+ * The word after such an option is its value, never -j.
+ *
+ * Return: true if it does.
+ */
+static bool takes_value(const char *s)
+{
+	static const char *const opts[] = {
+		"-o", "--timeout", "-e", "--env", "-u", "--user", "--name",
+		"--restart", "--lease-file", "--resolv-file", "--hostname",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (!strcmp(s, opts[i]))
+			return true;
+	return false;
+}
+
+/**
+ * strip_json() - take -j/--json (and --pretty) from anywhere after the object
+ * @c:		invocation
+ * @argc:	words from the object or lab verb on
+ * @argv:	the words; those taken are removed, the rest keep their order
+ *
+ * iproute2 wants -j first; users type it last too. The words of a command
+ * to run are never looked at: after "--", after `netns exec`, and after
+ * `exec|run LAB NODE [OPTIONS]` (their first word that is not an option).
+ *
+ * Return: the new argument count.
+ */
+static int strip_json(struct cli *c, int argc, char **argv)
+{
+	bool proc = !strcmp(argv[0], "exec") || !strcmp(argv[0], "run");
+	bool netns = !strcmp(argv[0], "netns");
+	int i, n = 0, stop = argc;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--") ||
+		    (netns && i == 1 && !strcmp(argv[i], "exec")) ||
+		    (proc && i >= 3 && argv[i][0] != '-')) {
+			stop = i;
+			break;
+		}
+		if (json_word(c, argv[i], false))
+			continue;
+		argv[n++] = argv[i];
+		if (takes_value(argv[i]) && i + 1 < argc)
+			argv[n++] = argv[++i];
+	}
+	for (i = stop; i < argc; i++)
+		argv[n++] = argv[i];
+	return n;
+}
+
+/**
  * run_object() - dispatch OBJECT [VERB] ARGS
  * @c:		invocation
  * @o:		object
@@ -180,7 +273,9 @@ static int run_object(struct cli *c, const struct cli_object *o, int argc,
 	const struct cli_cmd *cmd;
 	const char *verb = argc ? argv[0] : o->dflt;
 
-	if (argc && !strcmp(argv[0], "help")) {
+	/* `nsnet netns --help`, `nsnet netns help`, `nsnet netns add --help` */
+	if ((argc && is_help(argv[0])) ||
+	    (argc > 1 && strcmp(argv[1], "help") && is_help(argv[1]))) {
 		cli_help(c, c->out, o);
 		return EXIT_OK;
 	}
@@ -191,6 +286,9 @@ static int run_object(struct cli *c, const struct cli_object *o, int argc,
 	if (c->ns && !o->uses_ns)
 		return cli_usage(c, "-n %s: does not apply to \"%s\"", c->ns,
 				 o->name);
+	if (c->all && (o != &cli_netns || strcmp(cmd->name, "exec")))
+		return cli_usage(c, "-all: applies to \"netns exec\" only, not to \"%s %s\"",
+				 o->name, cmd->name);
 	return cmd->run(c, argc ? argc - 1 : 0, argc ? argv + 1 : argv);
 }
 
@@ -218,12 +316,12 @@ int cli_main(struct cli *c, int argc, char **argv)
 			if (nsnet_check_nsname(c->ns))
 				return cli_usage(c, "netns \"%s\": %s", c->ns,
 						 nsnet_check_nsname(c->ns));
-		} else if (!strcmp(opt, "-j") || !strcmp(opt, "-json")) {
-			c->json = true;
-		} else if (!strcmp(opt, "-p") || !strcmp(opt, "-pretty")) {
-			c->pretty = true;
+		} else if (json_word(c, opt, true)) {
+			continue;
 		} else if (!strcmp(opt, "-v") || !strcmp(opt, "-verbose")) {
 			c->verbose = true;
+		} else if (!strcmp(opt, "-all") || !strcmp(opt, "--all")) {
+			c->all = true;
 		} else if (!strcmp(opt, "-4")) {
 			c->family = AF_INET;
 		} else if (!strcmp(opt, "-6")) {
@@ -261,9 +359,23 @@ int cli_main(struct cli *c, int argc, char **argv)
 		cli_help(c, c->out, o);
 		return EXIT_OK;
 	}
-	if (!strcmp(argv[i], "dhcp"))
+	argc = i + strip_json(c, argc - i, argv + i);
+	if (c->all && strcmp(argv[i], "netns"))
+		return cli_usage(c, "-all: applies to \"netns exec\" only, not to \"%s\"",
+				 argv[i]);
+	if (!strcmp(argv[i], "dhcp")) {
+		if (i + 1 < argc && is_help(argv[i + 1]) && strcmp(argv[i + 1], "help")) {
+			help_dhcp(c->out);
+			return EXIT_OK;
+		}
 		return cli_dhcp(c, argc - i - 1, argv + i + 1);
+	}
 	lc = find_lab_cmd(argv[i]);
+	/* a lab can not be called "--help" or "-h": they ask for help */
+	if (lc && i + 1 < argc && argv[i + 1][0] == '-' && is_help(argv[i + 1])) {
+		help_labs(c->out);
+		return EXIT_OK;
+	}
 	if (lc) {
 		if (c->ns)
 			return cli_usage(c, "-n %s: does not apply to \"%s\"",

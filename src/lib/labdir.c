@@ -16,7 +16,33 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "fw.h"
 #include "proc.h"
+
+/**
+ * nsnet_check_labname() - validate a lab name; see nsnet.h
+ * @name:	the name
+ *
+ * The rules a lab file's `lab:` obeys (lab_yaml.c), so that a name no file
+ * could give is refused up front by every verb instead of being looked up:
+ * it names state files and namespaces' tags, goes into link aliases
+ * ("nsnet:<lab>", hence the length) and into the nftables table's name.
+ *
+ * Return: NULL if valid, else why not.
+ */
+const char *nsnet_check_labname(const char *name)
+{
+	const char *why = nsnet_check_nsname(name);
+
+	_Static_assert(LAB_NAME_MAX == 32, "the text below names the bound");
+	if (why)
+		return why;
+	if (strlen(name) > LAB_NAME_MAX)
+		return "longer than 32 bytes";
+	if (fw_table_name(name, NULL, 0))
+		return "only letters, digits, '.', '_' and '-'";
+	return NULL;
+}
 
 /**
  * labdir_open() - open a lab's runtime directory

@@ -208,7 +208,7 @@ static int vsctl(struct nsnet_ctx *ctx, const char *what, bool wait,
 	int ret;
 
 	if (!usable(why, sizeof(why)))
-		return nsnet_fail(ctx, -ENOENT, "%s: %s", what, why);
+		return nsnet_fail_why(ctx, -ENOENT, false, why, "%s", what);
 	for (i = 0; args[i]; i++)
 		;
 	argv = malloc((i + 5) * sizeof(*argv));
@@ -226,15 +226,14 @@ static int vsctl(struct nsnet_ctx *ctx, const char *what, bool wait,
 	ret = spawn(vsctl_path(), (char *const *)argv, out, err, sizeof(err));
 	free(argv);
 	if (ret == -ETIMEDOUT)
-		return nsnet_fail(ctx, ret,
-				  "%s: ovs-vswitchd did not answer within " OVS_TIMEOUT " s; is it running? %s",
-				  what, OVS_START);
+		return nsnet_fail_why(ctx, ret, false,
+				      "ovs-vswitchd did not answer within " OVS_TIMEOUT " s; is it running? " OVS_START,
+				      "%s", what);
 	if (ret == -EIO)
-		return nsnet_fail(ctx, ret, "%s: %s", what,
-				  *err ? err : "ovs-vsctl failed");
+		return nsnet_fail_why(ctx, ret, false,
+				      *err ? err : "ovs-vsctl failed", "%s", what);
 	if (ret)
-		return nsnet_fail(ctx, ret, "%s: running ovs-vsctl: %s", what,
-				  strerror(-ret));
+		return nsnet_fail(ctx, ret, "%s: running ovs-vsctl", what);
 	return 0;
 }
 

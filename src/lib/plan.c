@@ -1492,8 +1492,8 @@ static int ovs_needed(struct nsnet_ctx *ctx, const struct lab *lab,
 
 	for (i = 0; i < lab->n_networks && !o->ovs.present; i++)
 		if (lab->networks[i].type == LAB_NET_OVS)
-			return nsnet_fail(ctx, -ENOENT, "network %s: %s",
-					  lab->networks[i].name, o->ovs.why);
+			return nsnet_fail_why(ctx, -ENOENT, false, o->ovs.why,
+					      "network %s", lab->networks[i].name);
 	return 0;
 }
 

@@ -23,6 +23,83 @@
 #include "engine.h"
 
 /**
+ * foreign_entry() - the first entry of a directory that is not root's
+ * @fd:		the directory (not moved: a duplicate is read)
+ * @name:	the entry's name, when one is found
+ * @len:	size of @name
+ *
+ * Return: 1 when one was found, 0 when every entry is root's, -errno.
+ */
+static int foreign_entry(int fd, char *name, size_t len)
+{
+	struct dirent *de;
+	struct stat st;
+	int dup_fd, found = 0;
+	DIR *d;
+
+	dup_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dup_fd < 0)
+		return -errno;
+	d = fdopendir(dup_fd);
+	if (!d) {
+		close(dup_fd);
+		return -errno;
+	}
+	while (!found && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    st.st_uid != 0) {
+			snprintf(name, len, "%s", de->d_name);
+			found = 1;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/**
+ * tighten() - make a root-owned directory that others may read 0700
+ * @ctx:	context
+ * @fd:		the directory, opened without following a symlink
+ * @st:		its status
+ * @label:	its path, for messages
+ *
+ * Something else (a packaging script, a `mkdir -p`) may have made
+ * /run/nsnet before nsnet's first run, with the usual 0755. A directory
+ * that is root's and no symlink is then ours to tighten. It is made 0700
+ * first, so nobody can add an entry while it is looked at; only when
+ * others could write to it, an entry someone else owns means it may have
+ * been tampered with: it is refused, and left with the mode it had so the
+ * next run refuses it too.
+ *
+ * Return: 0, or -errno recorded in @ctx.
+ */
+static int tighten(struct nsnet_ctx *ctx, int fd, const struct stat *st,
+		   const char *label)
+{
+	char entry[256], why[512];
+	int r;
+
+	if (fchmod(fd, 0700) < 0)
+		return nsnet_fail(ctx, -errno, "chmod 0700 %s", label);
+	if (!(st->st_mode & 022))
+		return 0;
+	r = foreign_entry(fd, entry, sizeof(entry));
+	if (r < 0)
+		return nsnet_fail(ctx, r, "read %s", label);
+	if (!r)
+		return 0;
+	/* as found, so that the next run refuses it too */
+	if (fchmod(fd, st->st_mode & 07777) < 0)
+		return nsnet_fail(ctx, -errno, "chmod %s back", label);
+	snprintf(why, sizeof(why),
+		 "was writable by others (mode %04o) and holds \"%s\", which is not root's; refusing to use it: check what made it, then remove it (rm -r %s) when no nsnet command runs",
+		 (unsigned int)(st->st_mode & 07777), entry, label);
+	return nsnet_fail_why(ctx, -EPERM, false, why, "%s", label);
+}
+
+/**
  * private_dir_open() - open (and maybe make) a root-only directory
  * @ctx:	context
  * @dirfd:	where it is
@@ -30,9 +107,9 @@
  * @label:	its path, for messages
  * @create:	make it if missing
  *
- * /run/nsnet and the directories in it: a symlink, another owner or any
- * access for others is refused, so nothing of ours is read or written
- * through someone else's file.
+ * /run/nsnet and the directories in it: a symlink or another owner is
+ * refused, so nothing of ours is read or written through someone else's
+ * file; a root-owned directory others may access is tightened (tighten()).
  *
  * Return: the descriptor, -ENOENT (not recorded) when missing and not
  * @create, or another -errno recorded in @ctx.
@@ -40,15 +117,15 @@
 int private_dir_open(struct nsnet_ctx *ctx, int dirfd, const char *name,
 		     const char *label, bool create)
 {
+	char why[512];
 	struct stat st;
-	int fd;
+	int fd, err;
 
 	if (create && mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
 		return nsnet_fail(ctx, -errno, "mkdir %s", label);
 	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		int err = -errno;
-
+		err = -errno;
 		if (err == -ELOOP || err == -ENOTDIR)
 			return nsnet_fail_why(ctx, err, false,
 					      "is a symlink or not a directory; refusing to use it",
@@ -56,11 +133,21 @@ int private_dir_open(struct nsnet_ctx *ctx, int dirfd, const char *name,
 		return err == -ENOENT && !create ? err :
 		       nsnet_fail(ctx, err, "open %s", label);
 	}
-	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077)) {
+	if (fstat(fd, &st) < 0) {
+		err = nsnet_fail(ctx, -errno, "stat %s", label);
 		close(fd);
-		return nsnet_fail_why(ctx, -EPERM, false,
-				      "must be owned by root with mode 0700",
-				      "%s", label);
+		return err;
+	}
+	if (st.st_uid != 0) {
+		snprintf(why, sizeof(why),
+			 "owned by uid %u, must be root's with mode 0700; refusing to use it: check what made it, then remove it (rm -r %s) when no nsnet command runs",
+			 (unsigned int)st.st_uid, label);
+		close(fd);
+		return nsnet_fail_why(ctx, -EPERM, false, why, "%s", label);
+	}
+	if ((st.st_mode & 077) && (err = tighten(ctx, fd, &st, label)) < 0) {
+		close(fd);
+		return err;
 	}
 	return fd;
 }

@@ -103,4 +103,35 @@ refused '1|2' 'keep1' nsnet link add okname type veth peer name keep1
 nok -m "okname was not created" ip link show dev okname
 refused 1 '10\.0\.0\.1/24' nsnet addr add 10.0.0.1/24 dev keep0
 
+# --- lab names: every verb that takes a LAB refuses a name no lab file
+# could give, the same way, exit 2 (a 300-byte name is no "File name too
+# long" failure: it is bad input); with /run/nsnet there, as after any run
+mkdir -m 0700 /run/nsnet
+before=$(system_snapshot; ls -A /run/nsnet)
+long=$(printf 'l%.0s' {1..300})
+for lab in 'a;b' $'\xff\xfe' "$long"; do
+	case $lab in
+	"$long") why='name too long' ;;
+	*) why="only letters, digits, '.', '_' and '-'" ;;
+	esac
+	shown=${lab//$'\xff'/\\xff}
+	shown=${shown//$'\xfe'/\\xfe}
+	shown=${shown:0:40}
+	for verb in status graph check down ps logs exec run stop; do
+		case $verb in
+		logs) set -- x ;;
+		exec | run) set -- node -- true ;;
+		stop) set -- --all ;;
+		*) set -- ;;
+		esac
+		fails_with 2 "^nsnet: lab \"${shown//\\/\\\\}(\.\.\.)?\": $why\$" nsnet "$verb" "$lab" "$@"
+	done
+done
+is "$(system_snapshot; ls -A /run/nsnet)" "$before" "  ... and none of them changed anything"
+# a valid name of a lab that is not up: the same answer from every verb
+for verb in ps stop logs status; do
+	case $verb in logs) set -- x ;; stop) set -- --all ;; *) set -- ;; esac
+	refused 2 'nosuchlab' nsnet "$verb" nosuchlab "$@"
+done
+
 done_testing

@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The state directory /run/nsnet: created root-owned 0700; refused (exit 1,
-# nothing written, nothing built) when it is a symlink or not root's 0700;
+# The state directory /run/nsnet: created root-owned 0700; a root-owned one
+# with a wider mode is tightened to 0700, unless others could write to it
+# and it holds someone else's entry; refused (exit 1, nothing written,
+# nothing built) when it is a symlink, not root's or such a tampered one;
 # a symlink planted in it for a lab's state, journal or lock is never
 # followed: its target is never written.
 . "$(dirname "$0")/lib.sh"
@@ -33,12 +35,35 @@ refused_dir() {
 	is "$(netns_names)" "" "  ... and builds nothing"
 }
 
-# ------------------------------------------------------------ not root's 0700
+# ------------------------------------------------------------ root's, but 0755
+# made by something else before nsnet's first run: root's and no symlink,
+# so nsnet tightens it to 0700 and goes on
 rm -rf "$S"
 mkdir -m 0755 "$S"
-refused_dir "$S is 0755"
-is "$(ls -A "$S")" "" "  ... and writes nothing in it"
-chmod 0700 "$S"
+ok nsnet up "$F"
+is "$(stat -c '%F %a %u' "$S")" "directory 700 0" "a root-owned 0755 $S is tightened to 0700"
+ok nsnet down cable
+no_residue "  ... and down removes everything"
+# writable by others: tightened too, if everything in it is root's ...
+rm -rf "$S"
+mkdir -m 0777 "$S"
+: >"$S/left-by-root"
+ok nsnet labs
+is "$(stat -c '%a' "$S")" "700" "a root-owned 0777 $S holding only root's files is tightened to 0700"
+# ... and refused when it holds someone else's entry: it may have been
+# tampered with while it was open to all
+rm -rf "$S"
+mkdir -m 0777 "$S"
+: >"$S/planted"
+chown 65534:65534 "$S/planted"
+refused_dir "$S was 0777 and holds a file of uid 65534"
+like "$(cat "$T/err")" "planted.*not root's.*rm -r /run/nsnet" "  ... naming the entry and what to do"
+is "$(stat -c '%U %a' "$S/planted" "$S")" $'nobody 644\nroot 777' "  ... and leaves the entry and the mode alone"
+refused_dir "  ... so the next run refuses it too"
+
+# ------------------------------------------------------------ not root's
+rm -rf "$S"
+mkdir -m 0700 "$S"
 chown 65534:65534 "$S"
 refused_dir "$S is owned by uid 65534"
 is "$(ls -A "$S")" "" "  ... and writes nothing in it"

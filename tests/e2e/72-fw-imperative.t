@@ -182,6 +182,19 @@ fails_with 2 'nat 10\.0\.0\.0/8: no such rule' nsnet nat del 10.0.0.0/8
 fails_with 2 'nat 192\.168\.15\.0/24 dev uplink: no such rule' \
 	nsnet nat del 192.168.15.0/24 dev uplink
 fails_with 2 '-n blue: does not apply' nsnet -n blue nat show
+# the tutorial's iptables words, and a bare protocol: the wrong word is
+# named, with the form that works
+fails_with 2 'option "--dport": .*iptables.*forward add 8081 to 192\.168\.15\.2:80$' \
+	nsnet forward add --dport 8081 --to-destination 192.168.15.2:80
+fails_with 2 'option "-p": .*forward add proto udp 8081 to 192\.168\.15\.2$' \
+	nsnet forward add -p udp --dport 8081 -j DNAT --to-destination 192.168.15.2
+fails_with 2 '"tcp": a protocol is written "proto tcp"' \
+	nsnet forward add tcp 8081 to 192.168.15.2:80
+fails_with 2 'unexpected "8082" after PORT 8081 \(forward add \[proto tcp\|udp\] PORT to' \
+	nsnet forward add 8081 8082 to 192.168.15.2:80
+# a mistyped uplink would masquerade nothing, silently
+fails_with 2 'dev uplnk: no such interface on the host.*--force' \
+	nsnet nat add 10.9.0.0/24 dev uplnk
 same "refused commands changed no rule" "$before" "$(nft_rules)"
 
 # --- del removes the rules; the last one takes the table and ip_forward
@@ -202,7 +215,16 @@ echo 1 >/proc/sys/net/ipv4/ip_forward
 ok nsnet nat add 192.168.15.0/24 dev uplink
 is "$(nft_rules)" "postrouting nat 192.168.15.0/24 dev uplink" "nat with an uplink"
 is "$(ask blue 203.0.113.2 7000)" "203.0.113.1" "masquerade through uplink"
-ok nsnet nat del 192.168.15.0/24 dev uplink
+# without dev, del removes the one rule of the subnet; two are named
+ok nsnet nat add 192.168.15.0/24 dev later0 --force
+is "$(nsnet nat show)" "$(printf '%s\n' '192.168.15.0/24 dev uplink' '192.168.15.0/24 dev later0')" \
+	"nat add --force: a rule for an uplink that does not exist yet"
+fails_with 2 'nat del 192\.168\.15\.0/24: 2 rules masquerade it \(dev uplink, dev later0\): say which' \
+	nsnet nat del 192.168.15.0/24
+ok nsnet nat del 192.168.15.0/24 dev later0
+ok nsnet nat del 192.168.15.0/24
+nok -m "nat del SUBNET removed its one rule, dev uplink (and the table with it)" \
+	nft list table inet nsnet
 is "$(ip_forward)" 1 "ip_forward was on before: left on"
 is "$(ls -A /run/nsnet | grep -v '^lock$')" "" "nothing left in /run/nsnet"
 

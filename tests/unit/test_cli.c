@@ -184,7 +184,8 @@ static void test_help(void)
 {
 	static const char *const verbs[] = {
 		"netns add", "netns del", "netns list", "netns exec",
-		"netns identify", "netns pids", "netns attach", "link add",
+		"netns identify", "netns pids", "netns attach", "netns set",
+		"netns list-id", "netns monitor", "link add",
 		"link set", "link del", "link show", "addr add", "addr del",
 		"addr show", "route add", "route del", "route show",
 		"neigh show",
@@ -327,8 +328,49 @@ static void test_render(void)
  *
  * Return: 0 if everything passed.
  */
+/**
+ * test_words() - -j anywhere, OBJECT --help, one lab-name check for every
+ * verb, and the wrong word named
+ */
+static void test_words(void)
+{
+	struct run r;
+
+	/* -j after the verb is taken as -j: the lab name is what is wrong */
+	refused("lab \"a;b\": only letters", "status", "a;b", "-j");
+	refused("lab \"a;b\": only letters", "status", "--json", "a;b");
+	refused("lab \"a;b\": only letters", "down", "a;b");
+	refused("lab \"a;b\": only letters", "stop", "a;b", "--all");
+	refused("lab \"a;b\": only letters", "graph", "-o", "x.dot", "a;b", "-j");
+	refused("lab \"\\xff\\xfe\": only letters", "logs", "\xff\xfe", "x");
+	refused("lab \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\": longer than 32 bytes",
+		"ps", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	refused("lab \"a;b\"", "exec", "a;b", "n", "--", "true", "-j");
+	/* after "--" or an exec's command, -j is the command's: left alone */
+	refused("empty command", "exec", "lab", "node", "-j");
+	/* the word that is wrong, and the right form */
+	refused("\"tcp\": a protocol is written \"proto tcp\"", "forward", "add",
+		"tcp", "80", "to", "192.168.15.2", "-j");
+	refused("nsnet's is: forward add 80 to 192.168.15.2:80", "forward", "add",
+		"--dport", "80", "--to-destination", "192.168.15.2:80");
+	refused("dev nosuchif0: no such interface on the host", "nat", "add",
+		"10.0.0.0/24", "dev", "nosuchif0");
+	/* OBJECT --help is nsnet help OBJECT */
+	r = run_argv((const char *const[]){ "netns", "--help", NULL });
+	ok(r.rc == 0 && strstr(r.out, "netns add") && !strstr(r.out, "link add"),
+	   "netns --help shows netns's verbs only (rc %d)", r.rc);
+	free(r.out);
+	free(r.err);
+	r = run_argv((const char *const[]){ "route", "add", "-h", NULL });
+	ok(r.rc == 0 && strstr(r.out, "route add") && !strstr(r.out, "netns add"),
+	   "route add -h shows route's verbs (rc %d)", r.rc);
+	free(r.out);
+	free(r.err);
+}
+
 int main(void)
 {
+	test_words();
 	test_refusals();
 	test_parsers();
 	test_help();
