@@ -757,9 +757,10 @@ int nsnet_lab_graph(struct nsnet_ctx *ctx, const char *lab, char **dot);
  * Reachability between a lab's nodes (check.c)
  *
  * `nsnet check LAB`: from every node to every address of every other node
- * and to the host's gateways, an ICMP echo request sent from inside the
- * node's namespace (all at once, unanswered ones again, at most a second
- * in all), next to what the lab file's topology says should answer.
+ * and to the host's gateways, a UDP probe between sockets nsnet opens in
+ * the namespaces (all at once, unanswered ones again, a second round for
+ * what did not answer), next to what the lab file's topology says should
+ * answer; an ICMP echo request tells a pair that passes only ICMP.
  * ========================================================================= */
 
 /** NSNET_REACH_TIMEOUT_MS - the default longest wait for answers */
@@ -776,6 +777,11 @@ int nsnet_lab_graph(struct nsnet_ctx *ctx, const char *lab, char **dot);
  *		or with a route there and one back (through the host or a
  *		node that routes)
  * @reachable:	it answered
+ * @how:	enum nsnet_reach_how, how @reachable was found
+ * @icmp:	for a pair expected to answer that did not: 1 when an ICMP echo
+ *		request answers all the same (the path passes ICMP, not UDP:
+ *		a firewall rule, a switch that breaks checksums), 0 when it does
+ *		not either, -1 when not tried
  */
 struct nsnet_reach {
 	char from[NSNET_NSNAMSIZ];
@@ -784,6 +790,41 @@ struct nsnet_reach {
 	struct nsnet_prefix address;
 	bool expected;
 	bool reachable;
+	unsigned char how;
+	signed char icmp;
+};
+
+/** enum nsnet_reach_how - how a probe's outcome was found */
+enum nsnet_reach_how {
+	/* a UDP request from nsnet's socket in the sender to its socket in
+	 * the owner of the address, and the reply from that very address */
+	NSNET_REACH_UDP,
+	/* sender and owner share a switch and reach each other directly: a
+	 * UDP broadcast from each address of the pair got to the other, and
+	 * each address answers a UDP probe of its own (ARP and unicast) */
+	NSNET_REACH_BCAST,
+	/* not found out: the machine's neighbour table (shared by every
+	 * namespace, net.ipv4.neigh.default.gc_thresh3) overflowed while the
+	 * probes ran, so an unanswered probe proves nothing, or had no room
+	 * left to probe the pair by itself; @reachable is false */
+	NSNET_REACH_UNKNOWN,
+};
+
+/**
+ * struct nsnet_reach_opts - which probes nsnet_lab_check() sends
+ * @from:	only those sent by this node; NULL for every node
+ * @to:		only those to this node's addresses ("host": the gateways,
+ *		unless a node has that name); NULL for every address
+ * @sample:	at most this many, spread so every sender and as many
+ *		destinations as fit are in; 0 for all
+ * @timeout_ms:	the longest wait of one round of probes, 0 for
+ *		NSNET_REACH_TIMEOUT_MS; an unanswered probe gets a second round
+ */
+struct nsnet_reach_opts {
+	const char *from;
+	const char *to;
+	unsigned int sample;
+	unsigned int timeout_ms;
 };
 
 /**
@@ -804,6 +845,20 @@ struct nsnet_reach {
  */
 int nsnet_lab_reach(struct nsnet_ctx *ctx, const char *lab,
 		    unsigned int timeout_ms, struct nsnet_reach **out);
+
+/**
+ * nsnet_lab_check() - nsnet_lab_reach() for some of the pairs
+ * @ctx:	context
+ * @lab:	lab name
+ * @opts:	which probes; NULL for all of them
+ * @out:	results (free() them), in nsnet_lab_reach()'s order
+ *
+ * Return: the number of results, or -errno: -ENOENT (input) when no such
+ * lab is up, -EINVAL (input) for a node @opts names that the lab has not.
+ */
+int nsnet_lab_check(struct nsnet_ctx *ctx, const char *lab,
+		    const struct nsnet_reach_opts *opts,
+		    struct nsnet_reach **out);
 
 /* ============================================================================
  * The doctor (doctor.c)

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cmd_check.c - nsnet check LAB: reachability between a lab's nodes
+ * cmd_check.c - nsnet check LAB [--from NODE] [--to NODE] [--sample N]
  *
  * Each probe is rendered once, to JSON ({"from", "to", "address",
- * "expected", "reachable"}, plus the interface or the host's network); the
- * matrix is printed from that JSON, so -j and the table never disagree.
- * Rows are sending nodes, columns the nodes (and the host) probed; a cell
- * holds one verdict per address of the column, joined by "/" when they
- * differ.
+ * "expected", "reachable", "probe"}, plus the interface or the host's
+ * network, and "icmp" when an echo request was asked too); the matrix is
+ * printed from that JSON, so -j and the table never disagree. Rows are
+ * sending nodes, columns the nodes (and the host) probed; a cell holds one
+ * verdict per address of the column, joined by "/" when they differ.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,28 +46,39 @@ static const char *jstr(json_t *o, const char *key)
  */
 static json_t *render_reach(const struct nsnet_reach *r)
 {
+	static const char *const how[] = { "udp", "broadcast", "unknown" };
 	char addr[64];
 	bool host = !*r->to;
+	json_t *o;
 
 	nsnet_prefix_format(&r->address, false, addr, sizeof(addr));
-	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b}", "from", r->from,
-			 "to", host ? "host" : r->to,
-			 host ? "network" : "interface", r->ifname,
-			 "address", addr, "expected", r->expected,
-			 "reachable", r->reachable);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s}", "from", r->from,
+		      "to", host ? "host" : r->to,
+		      host ? "network" : "interface", r->ifname,
+		      "address", addr, "expected", r->expected,
+		      "reachable", r->reachable,
+		      "probe", r->how < 3 ? how[r->how] : "udp");
+	if (o && r->how == NSNET_REACH_UNKNOWN)
+		json_object_set_new(o, "reachable", json_null());
+	if (o && r->icmp >= 0)
+		json_object_set_new(o, "icmp", json_boolean(r->icmp > 0));
+	return o;
 }
 
 /**
  * verdict() - a probe's cell word
  * @p:		the rendered probe
  *
- * Return: "ok", "--" (isolated, as the lab wants), "FAIL" or "LEAK".
+ * Return: "ok", "--" (isolated, as the lab wants), "FAIL", "LEAK", or "?"
+ * (not found out: the machine's neighbour table had no room for it).
  */
 static const char *verdict(json_t *p)
 {
 	bool want = json_is_true(json_object_get(p, "expected"));
 	bool got = json_is_true(json_object_get(p, "reachable"));
 
+	if (json_is_null(json_object_get(p, "reachable")))
+		return "?";
 	if (want)
 		return got ? "ok" : "FAIL";
 	return got ? "LEAK" : "--";
@@ -127,18 +140,41 @@ static size_t find_name(const char **names, size_t n, const char *name)
 }
 
 /**
+ * col_insert() - add a probed node to the columns, after its predecessor
+ * @g:		grid
+ * @name:	the node
+ * @prev:	the node its sender probed just before, or NULL
+ *
+ * Each sender probes in the lab file's order, so putting every new name
+ * right after the one probed before it (first when none) lays the
+ * columns out in that order too, also for a node that sends nothing (a
+ * server only answering, a sample, --to).
+ */
+static void col_insert(struct grid *g, const char *name, const char *prev)
+{
+	size_t at = prev ? find_name(g->cols, g->n_cols, prev) + 1 : 0;
+
+	if (at > g->n_cols)
+		at = g->n_cols;
+	memmove(&g->cols[at + 1], &g->cols[at], (g->n_cols - at) * sizeof(*g->cols));
+	g->cols[at] = name;
+	g->n_cols++;
+}
+
+/**
  * grid_names() - rows and columns from the probes
  * @g:		grid, zeroed
  * @arr:	rendered probes
  *
- * Columns follow the rows' order (the lab file's), not the order probes
- * happen to name them in.
+ * Rows are the senders, columns every node probed, both in the lab file's
+ * order, not in the order probes happen to name them in.
  *
  * Return: 0, or -1 when out of memory.
  */
 static int grid_names(struct grid *g, json_t *arr)
 {
 	size_t i, n = json_array_size(arr);
+	const char *prev = NULL, *from = NULL;
 	json_t *p;
 
 	g->rows = calloc(n + 1, sizeof(*g->rows));
@@ -148,16 +184,16 @@ static int grid_names(struct grid *g, json_t *arr)
 	json_array_foreach(arr, i, p) {
 		if (find_name(g->rows, g->n_rows, jstr(p, "from")) == g->n_rows)
 			g->rows[g->n_rows++] = jstr(p, "from");
-		g->has_host |= is_host(p);
-	}
-	for (i = 0; i < g->n_rows; i++) {
-		size_t k;
-
-		json_array_foreach(arr, k, p)
-			if (!is_host(p) && !strcmp(jstr(p, "to"), g->rows[i])) {
-				g->cols[g->n_cols++] = g->rows[i];
-				break;
-			}
+		if (!from || strcmp(from, jstr(p, "from")) != 0)
+			prev = NULL;
+		from = jstr(p, "from");
+		if (is_host(p)) {
+			g->has_host = true;
+			continue;
+		}
+		if (find_name(g->cols, g->n_cols, jstr(p, "to")) == g->n_cols)
+			col_insert(g, jstr(p, "to"), prev);
+		prev = jstr(p, "to");
 	}
 	if (g->has_host)
 		g->cols[g->n_cols++] = "host";
@@ -247,6 +283,30 @@ static int num_w(size_t n)
 }
 
 /**
+ * col_label() - a column's heading
+ * @g:		grid
+ * @col:	the column
+ * @buf:	room for a number
+ * @len:	its size
+ *
+ * Numbered columns carry their row's number; the host's column, and a node
+ * that sends nothing (it has no row), keep their names.
+ *
+ * Return: the heading, @buf or a name.
+ */
+static const char *col_label(const struct grid *g, size_t col, char *buf,
+			     size_t len)
+{
+	size_t r = find_name(g->rows, g->n_rows, g->cols[col]);
+
+	if (!g->numbered || (g->has_host && col == g->n_cols - 1) ||
+	    r == g->n_rows)
+		return g->cols[col];
+	snprintf(buf, len, "%zu", r + 1);
+	return buf;
+}
+
+/**
  * grid_widths() - column widths, and whether to number the columns
  * @g:		grid with cells
  */
@@ -267,14 +327,8 @@ static void grid_widths(struct grid *g)
 		}
 		total = g->row_w;
 		for (col = 0; col < g->n_cols; col++) {
-			const char *label = g->cols[col];
-
-			if (g->numbered && !(g->has_host && col == g->n_cols - 1)) {
-				snprintf(num, sizeof(num), "%zu", find_name(g->rows,
-					 g->n_rows, g->cols[col]) + 1);
-				label = num;
-			}
-			g->width[col] = (int)strlen(label);
+			g->width[col] = (int)strlen(col_label(g, col, num,
+							      sizeof(num)));
 			for (r = 0; r < g->n_rows; r++) {
 				int w = (int)strlen(g->cells[r * g->n_cols + col]);
 
@@ -299,15 +353,9 @@ static void grid_print(struct cli *c, const struct grid *g)
 	size_t r, col;
 
 	fprintf(c->out, "%-*s", g->row_w, "FROM\\TO");
-	for (col = 0; col < g->n_cols; col++) {
-		if (g->numbered && !(g->has_host && col == g->n_cols - 1))
-			snprintf(label, sizeof(label), "%zu", find_name(g->rows,
-				 g->n_rows, g->cols[col]) + 1);
-		else
-			snprintf(label, sizeof(label), "%s", g->cols[col]);
+	for (col = 0; col < g->n_cols; col++)
 		fprintf(c->out, "  %-*s", col + 1 < g->n_cols ? g->width[col] : 0,
-			label);
-	}
+			col_label(g, col, label, sizeof(label)));
 	fputc('\n', c->out);
 	for (r = 0; r < g->n_rows; r++) {
 		if (g->numbered)
@@ -407,36 +455,106 @@ static int text_matrix(struct cli *c, json_t *arr)
  */
 static size_t report(struct cli *c, const char *lab, json_t *arr)
 {
-	size_t i, n[4] = { 0 };
-	json_t *p;
+	size_t i, n[5] = { 0 };
+	json_t *p, *icmp;
 
 	json_array_foreach(arr, i, p) {
 		const char *v = verdict(p);
 
 		n[!strcmp(v, "--") ? 1 : !strcmp(v, "FAIL") ? 2 :
-		  !strcmp(v, "LEAK") ? 3 : 0]++;
+		  !strcmp(v, "LEAK") ? 3 : !strcmp(v, "?") ? 4 : 0]++;
 	}
-	if (!c->json)
+	if (!c->json) {
 		fprintf(c->out, "check %s: %zu probe%s: %zu ok, %zu isolated (--), "
-			"%zu FAIL, %zu LEAK\n", lab, json_array_size(arr),
+			"%zu FAIL, %zu LEAK", lab, json_array_size(arr),
 			json_array_size(arr) == 1 ? "" : "s", n[0], n[1], n[2],
 			n[3]);
+		if (n[4])
+			fprintf(c->out, ", %zu unknown (?)", n[4]);
+		fputc('\n', c->out);
+	}
 	fflush(c->out);	/* the table first, then what went wrong */
 	json_array_foreach(arr, i, p) {
-		const char *v = verdict(p);
+		const char *v = verdict(p), *why;
 
-		if (strcmp(v, "FAIL") != 0 && strcmp(v, "LEAK") != 0)
+		icmp = json_object_get(p, "icmp");
+		if (!strcmp(v, "LEAK"))
+			why = "answered, though the lab's topology isolates it";
+		else if (!strcmp(v, "?"))
+			why = "not found out: the machine's neighbour table "
+			      "(net.ipv4.neigh.default.gc_thresh3) is too full "
+			      "to probe it";
+		else if (strcmp(v, "FAIL") != 0)
 			continue;
+		else if (json_is_true(icmp))
+			why = "no answer over UDP, though ICMP echo answers "
+			      "(a filter or a switch that passes only ICMP)";
+		else if (json_is_false(icmp))
+			why = "no answer (neither UDP nor ICMP echo)";
+		else
+			why = "no answer (UDP)";
 		fprintf(c->err, "nsnet: check %s: %s -> %s (%s): %s\n", lab,
-			jstr(p, "from"), jstr(p, "to"), jstr(p, "address"),
-			!strcmp(v, "FAIL") ? "no answer" :
-			"answered, though the lab's topology isolates it");
+			jstr(p, "from"), jstr(p, "to"), jstr(p, "address"), why);
 	}
-	return n[2] + n[3];
+	return n[2] + n[3] + n[4];
 }
 
 /**
- * cli_check() - nsnet check LAB
+ * check_parse() - LAB [--from NODE] [--to NODE] [--sample N], in any order
+ * @c:		invocation
+ * @argc:	argument count
+ * @argv:	arguments
+ * @lab:	result: the lab
+ * @o:		result: the options
+ *
+ * Return: EXIT_OK, or EXIT_USAGE after reporting.
+ */
+static int check_parse(struct cli *c, int argc, char **argv, const char **lab,
+		       struct nsnet_reach_opts *o)
+{
+	const char *opt;
+	char *end;
+	long v;
+	int i;
+
+	*lab = NULL;
+	for (i = 0; i < argc; i++) {
+		opt = argv[i];
+		if (strcmp(opt, "--from") != 0 && strcmp(opt, "--to") != 0 &&
+		    strcmp(opt, "--sample") != 0) {
+			if (opt[0] == '-')
+				return cli_usage(c, "check: option \"%s\": unknown "
+						 "(LAB [--from NODE] [--to NODE] [--sample N])",
+						 opt);
+			if (*lab)
+				return cli_usage(c, "check: expects one LAB");
+			*lab = opt;
+			continue;
+		}
+		if (++i == argc)
+			return cli_usage(c, "check %s: expects %s", opt,
+					 strcmp(opt, "--sample") != 0 ? "a NODE" :
+					 "a count");
+		if (!strcmp(opt, "--from")) {
+			o->from = argv[i];
+		} else if (!strcmp(opt, "--to")) {
+			o->to = argv[i];
+		} else {
+			errno = 0;
+			v = strtol(argv[i], &end, 10);
+			if (errno || end == argv[i] || *end || v < 1 || v > INT_MAX)
+				return cli_usage(c, "check --sample \"%s\": expects "
+						 "a count of probes, 1 or more", argv[i]);
+			o->sample = (unsigned int)v;
+		}
+	}
+	if (!*lab)
+		return cli_usage(c, "check: expects one LAB");
+	return EXIT_OK;
+}
+
+/**
+ * cli_check() - nsnet check LAB [--from NODE] [--to NODE] [--sample N]
  * @c:		invocation
  * @argc:	argument count
  * @argv:	arguments
@@ -447,15 +565,16 @@ static size_t report(struct cli *c, const char *lab, json_t *arr)
  */
 int cli_check(struct cli *c, int argc, char **argv)
 {
+	struct nsnet_reach_opts o = { 0 };
 	struct nsnet_reach *r;
+	const char *lab;
 	json_t *arr;
 	int n, i, rc;
 
-	if (argc != 1)
-		return cli_usage(c, "check: expects one LAB");
-	if ((rc = cli_lab_name(c, argv[0])) || (rc = cli_ctx(c)))
+	if ((rc = check_parse(c, argc, argv, &lab, &o)) ||
+	    (rc = cli_lab_name(c, lab)) || (rc = cli_ctx(c)))
 		return rc;
-	n = nsnet_lab_reach(c->ctx, argv[0], 0, &r);
+	n = nsnet_lab_check(c->ctx, lab, &o, &r);
 	if (n < 0)
 		return cli_lib_error(c);
 	arr = json_array();
@@ -468,7 +587,7 @@ int cli_check(struct cli *c, int argc, char **argv)
 	} else if (n) {
 		rc = text_matrix(c, arr);
 	}
-	if (report(c, argv[0], arr) && !rc)
+	if (report(c, lab, arr) && !rc)
 		rc = EXIT_FAILED;
 	json_decref(arr);
 	return rc;

@@ -9,57 +9,32 @@
  * the node's `routes:`) to the next hop on that segment, and on from there
  * when that hop is a router (the host, or a node some route points at),
  * until it reaches the owner of the destination. A pair is expected to
- * answer when the request gets there and the reply gets back.
+ * answer when the request gets there and the reply gets back. An `auto`
+ * address is the one `up` recorded; a `dhcp` one is what the node's
+ * interface holds now (whoever serves it: the host's dnsmasq, a node's).
  *
- * The probe is real traffic: one raw ICMP socket per node and family, made
- * inside the node's namespace by the context's helper thread (ns_call()),
- * so the caller never switches namespace; every echo request is sent at once from
- * the calling thread, unanswered ones are sent again (the first packet to a
- * neighbour may be lost while it is resolved), and the replies are collected
- * with poll() for at most a second. No fork, no ping.
+ * The probe is real traffic, UDP between sockets of nsnet's own in the
+ * namespaces (check_udp.c); what it cannot tell, ICMP does (check_icmp.c).
+ * This file also plans it: which pairs, of a sample or of one node
+ * (--from, --to), and for a lab too large for the machine's neighbour table
+ * to hold every pair's ARP entries, which pairs of a switch are decided by
+ * broadcasts (see check_udp.c) instead of a request each.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include <netinet/in.h>
-#include <netinet/icmp6.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 
-#include <linux/icmp.h>
-
+#include "check.h"
 #include "engine.h"
 
-/** CHECK_HOST - owner index of the host's addresses (the gateways) */
-#define CHECK_HOST ((size_t)-2)
-/** CHECK_NOBODY - no owner: the packet is lost on the way */
-#define CHECK_NOBODY LAB_NONE
 /** CHECK_MAX_HOPS - routers a packet may pass; more is a routing loop */
 #define CHECK_MAX_HOPS 8
-
-/* Probe timing, in milliseconds since the first request. */
-#define CHECK_RESEND_MS	250	/* unanswered requests go again this often */
-#define CHECK_QUIET_MS	300	/* once every expected answer is in, how long
-				 * the pairs meant to be isolated get to leak */
-#define CHECK_ROUNDS	3	/* requests sent per pair, at most */
-
-/**
- * struct ep - one address of the lab, where it is and whose it is
- * @owner:	node index, or CHECK_HOST for a gateway
- * @seg:	segment: a network's index, or n_networks + a cable's index
- * @ifname:	the node's interface; for the host, the network (its bridge)
- * @addr:	the address with its prefix length
- */
-struct ep {
-	size_t owner;
-	size_t seg;
-	const char *ifname;
-	struct nsnet_prefix addr;
-};
+/** CHECK_ICMP_MAX - failing pairs asked again with ICMP, at most: the
+ * kernel answers echo requests under a rate limit (50 at once) */
+#define CHECK_ICMP_MAX 40
 
 /**
  * struct topo - the lab's addresses, for the route walk
@@ -105,28 +80,31 @@ static bool same_addr(const struct nsnet_prefix *a,
  * @seg:	segment
  * @ifname:	interface (or network) name
  * @addr:	the address
+ * @pending:	a stand-in for a lease not there yet
  *
  * Return: 0, or -ENOMEM.
  */
 static int topo_add(struct vec *v, size_t owner, size_t seg,
-		    const char *ifname, const struct nsnet_prefix *addr)
+		    const char *ifname, const struct nsnet_prefix *addr,
+		    bool pending)
 {
 	struct ep *e = vec_push(v);
 
 	if (!e)
 		return -ENOMEM;
-	*e = (struct ep){ owner, seg, ifname, *addr };
+	*e = (struct ep){ owner, seg, ifname, *addr, pending };
 	return 0;
 }
 
 /**
- * auto_addr() - the address `up` gave an `address: auto` interface
- * @autos:	the state's "auto" map, "node/iface": "ADDR/LEN"
+ * auto_addr() - the address an `auto` or `dhcp` interface has
+ * @autos:	"node/iface": "ADDR/LEN", the state's "auto" map with the
+ *		leases the nodes hold added
  * @node:	the node
  * @ifc:	its interface
  * @out:	the address
  *
- * Return: true if the state records one.
+ * Return: true if the map has one.
  */
 static bool auto_addr(json_t *autos, const struct lab_node *node,
 		      const struct lab_iface *ifc, struct nsnet_prefix *out)
@@ -144,10 +122,13 @@ static bool auto_addr(json_t *autos, const struct lab_node *node,
  * @v:		struct ep vector
  * @lab:	the lab
  * @i:		the node's index
- * @autos:	the state's "auto" map
+ * @autos:	the state's "auto" map, with the leases held
  *
  * An interface without an address (`network:` only, or an auto address the
- * state does not know) is left out: nothing can be probed there.
+ * state does not know) is left out: nothing can be probed there. A `dhcp`
+ * one that holds no lease stands in with the first address of its range,
+ * never probed but the node's source on that switch, so what the node
+ * should reach through it fails, as it does.
  *
  * Return: 0, or -ENOMEM.
  */
@@ -162,12 +143,26 @@ static int topo_node(struct vec *v, const struct lab *lab, size_t i,
 	for (j = 0; !err && j < node->n_ifaces; j++) {
 		const struct lab_iface *ifc = &node->ifaces[j];
 
-		if (ifc->addr_kind == LAB_ADDR_STATIC)
+		const struct lab_dhcp *dh = ifc->network < lab->n_networks ?
+			&lab->networks[ifc->network].dhcp : NULL;
+		bool pending = false;
+
+		if (ifc->addr_kind == LAB_ADDR_STATIC) {
 			a = ifc->addr;
-		else if (ifc->addr_kind != LAB_ADDR_AUTO ||
-			 !auto_addr(autos, node, ifc, &a))
+		} else if (ifc->addr_kind == LAB_ADDR_DHCP &&
+			   !auto_addr(autos, node, ifc, &a)) {
+			if (!dh || !dh->on || !dh->first.family)
+				continue;
+			a = dh->first;
+			if (lab->networks[ifc->network].has_subnet)
+				a.len = lab->networks[ifc->network].subnet.len;
+			pending = true;
+		} else if ((ifc->addr_kind != LAB_ADDR_AUTO &&
+			    ifc->addr_kind != LAB_ADDR_DHCP) ||
+			   !auto_addr(autos, node, ifc, &a)) {
 			continue;
-		err = topo_add(v, i, ifc->network, ifc->name, &a);
+		}
+		err = topo_add(v, i, ifc->network, ifc->name, &a, pending);
 	}
 	for (j = 0; !err && j < lab->n_links; j++)
 		for (k = 0; !err && k < 2; k++) {
@@ -175,7 +170,7 @@ static int topo_node(struct vec *v, const struct lab *lab, size_t i,
 
 			if (e->node == i && e->has_addr)
 				err = topo_add(v, i, lab->n_networks + j,
-					       e->ifname, &e->addr);
+					       e->ifname, &e->addr, false);
 		}
 	return err;
 }
@@ -199,7 +194,7 @@ static int topo_build(const struct lab *lab, json_t *autos, struct topo *t)
 	for (i = 0; !err && i < lab->n_networks; i++)
 		if (lab->networks[i].has_gateway)
 			err = topo_add(&v, CHECK_HOST, i, lab->networks[i].name,
-				       &lab->networks[i].gateway);
+				       &lab->networks[i].gateway, false);
 	t->lab = lab;
 	t->eps = v.items;
 	t->n_eps = v.n;
@@ -222,6 +217,9 @@ static void topo_free(struct topo *t)
  * @t:		topology
  * @a:		the address
  *
+ * A stand-in for a lease not there yet is nobody's: the address may well
+ * be another node's.
+ *
  * Return: the owner, or CHECK_NOBODY.
  */
 static size_t owner_of(const struct topo *t, const struct nsnet_prefix *a)
@@ -229,7 +227,7 @@ static size_t owner_of(const struct topo *t, const struct nsnet_prefix *a)
 	size_t i;
 
 	for (i = 0; i < t->n_eps; i++)
-		if (same_addr(&t->eps[i].addr, a))
+		if (!t->eps[i].pending && same_addr(&t->eps[i].addr, a))
 			return t->eps[i].owner;
 	return CHECK_NOBODY;
 }
@@ -286,7 +284,8 @@ static size_t next_owner(const struct topo *t, const struct hop *h)
 								     CHECK_NOBODY;
 	}
 	for (i = 0; i < t->n_eps; i++)
-		if (t->eps[i].seg == h->seg && same_addr(&t->eps[i].addr, &h->nh))
+		if (!t->eps[i].pending && t->eps[i].seg == h->seg &&
+		    same_addr(&t->eps[i].addr, &h->nh))
 			return t->eps[i].owner;
 	return CHECK_NOBODY;
 }
@@ -419,20 +418,59 @@ static bool route_lookup(const struct topo *t, size_t owner,
 }
 
 /**
+ * struct nkey - a neighbour entry a probe needs: @owner resolves @addr
+ * @owner:	node index or CHECK_HOST
+ * @family:	AF_INET or AF_INET6
+ * @addr:	the next hop
+ */
+struct nkey {
+	size_t owner;
+	int family;
+	uint8_t addr[16];
+};
+
+/**
+ * add_key() - note the neighbour entry one hop needs
+ * @keys:	struct nkey vector, or NULL
+ * @at:		who sends
+ * @h:		the hop
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int add_key(struct vec *keys, size_t at, const struct hop *h)
+{
+	struct nkey *k;
+
+	if (!keys)
+		return 0;
+	k = vec_push(keys);
+	if (!k)
+		return -ENOMEM;
+	memset(k, 0, sizeof(*k));
+	k->owner = at;
+	k->family = h->nh.family;
+	memcpy(k->addr, h->nh.addr, pfx_bytes(h->nh.family));
+	return 0;
+}
+
+/**
  * deliver() - who ends up with a packet from @from to @dst
  * @t:		topology
  * @from:	the sender (node index or CHECK_HOST)
  * @dst:	the destination address
  * @first:	the first hop, if not NULL (unset when nothing is sent)
+ * @keys:	struct nkey vector the hops' neighbour entries go to, or NULL
  *
  * Whoever gets a packet that is not addressed to it routes it on: the host
  * is the lab's router, and a node only gets such a packet when some route
  * names it as the gateway, which makes it one.
  *
- * Return: the owner of @dst when it gets there, else CHECK_NOBODY.
+ * Return: the owner of @dst when it gets there, else CHECK_NOBODY (also
+ * when out of memory for @keys: the plan is then only less economical).
  */
 static size_t deliver(const struct topo *t, size_t from,
-		      const struct nsnet_prefix *dst, struct hop *first)
+		      const struct nsnet_prefix *dst, struct hop *first,
+		      struct vec *keys)
 {
 	size_t at = from, owner = owner_of(t, dst);
 	struct hop h;
@@ -441,7 +479,7 @@ static size_t deliver(const struct topo *t, size_t from,
 	for (i = 0; i < CHECK_MAX_HOPS && at != CHECK_NOBODY; i++) {
 		if (at == owner)
 			return at;
-		if (!route_lookup(t, at, dst, &h))
+		if (!route_lookup(t, at, dst, &h) || add_key(keys, at, &h))
 			return CHECK_NOBODY;
 		if (!i && first)
 			*first = h;
@@ -483,439 +521,337 @@ static const struct ep *pick_src(const struct topo *t, size_t owner,
 }
 
 /**
- * topo_expect() - whether the lab says @from's echo request to @to answers
+ * struct expect - what the route walk says of one pair
+ * @ok:		the request gets there and the reply back
+ * @src:	the sender's address the request leaves from (CHECK_NOBODY)
+ * @direct:	both go straight to the other end on one segment
+ */
+struct expect {
+	bool ok;
+	size_t src;
+	bool direct;
+};
+
+/**
+ * topo_expect() - whether the lab says @from's probe of @to answers
  * @t:		topology
  * @from:	node index
  * @to:		the address probed
+ * @keys:	struct nkey vector for the neighbour entries, or NULL
  *
  * The request must reach the address's owner, and the reply, addressed to
- * the source the sender picked, must come back to the sender.
+ * the source the sender picked, must come back to the sender. A stand-in
+ * source (a lease not there yet) is taken to be reachable back: it is what
+ * the node would have, on the switch the request left by.
  *
- * Return: true if it should answer.
+ * Return: the outcome.
  */
-static bool topo_expect(const struct topo *t, size_t from, const struct ep *to)
+static struct expect topo_expect(const struct topo *t, size_t from,
+				 const struct ep *to, struct vec *keys)
 {
+	struct expect x = { false, CHECK_NOBODY, false };
 	const struct ep *src;
-	struct hop first;
+	struct hop first, back;
 
-	if (deliver(t, from, &to->addr, &first) != to->owner)
-		return false;
+	if (deliver(t, from, &to->addr, &first, keys) != to->owner)
+		return x;
 	src = pick_src(t, from, &first);
-	return src && deliver(t, to->owner, &src->addr, NULL) == from;
+	if (!src)
+		return x;
+	x.src = (size_t)(src - t->eps);
+	if (src->pending) {
+		x.ok = true;
+		return x;
+	}
+	x.ok = deliver(t, to->owner, &src->addr, &back, keys) == from;
+	x.direct = x.ok && first.seg == back.seg &&
+		   same_addr(&first.nh, &to->addr) &&
+		   same_addr(&back.nh, &src->addr);
+	return x;
 }
 
 /**
- * expect_all() - one result per (node, address of another), with what the
- * topology expects
- * @t:		topology
- * @out:	struct nsnet_reach vector to append to
- *
- * By sender in file order, then by address in topo_build()'s order.
- *
- * Return: 0, or -ENOMEM.
+ * struct chk_sel - which pairs to probe
+ * @from:	only this sender (node index), CHECK_NOBODY for all
+ * @to:		only this node's addresses, CHECK_NOBODY for any node's
+ * @to_host:	the host's addresses too (with @to) or only them
+ * @any_to:	no filter on the destination
+ * @sample:	at most this many, 0 for all
  */
-static int expect_all(const struct topo *t, struct vec *out)
-{
-	const struct lab *lab = t->lab;
-	struct nsnet_reach *r;
-	size_t i, j;
-
-	for (i = 0; i < lab->n_nodes; i++)
-		for (j = 0; j < t->n_eps; j++) {
-			const struct ep *e = &t->eps[j];
-
-			if (e->owner == i)
-				continue;
-			r = vec_push(out);
-			if (!r)
-				return -ENOMEM;
-			snprintf(r->from, sizeof(r->from), "%s", lab->nodes[i].name);
-			if (e->owner != CHECK_HOST)
-				snprintf(r->to, sizeof(r->to), "%s",
-					 lab->nodes[e->owner].name);
-			snprintf(r->ifname, sizeof(r->ifname), "%s", e->ifname);
-			r->address = e->addr;
-			r->expected = topo_expect(t, i, e);
-		}
-	return 0;
-}
-
-/* ------------------------------------------------------------------ probe */
-
-/**
- * struct probe_sock - one node's raw ICMP socket for one family
- * @fd:		the socket, made inside the node; -1 if none (not needed,
- *		or it could not be made)
- * @family:	AF_INET or AF_INET6
- * @needed:	some probe goes out through it
- */
-struct probe_sock {
-	int fd;
-	int family;
-	bool needed;
+struct chk_sel {
+	size_t from;
+	size_t to;
+	bool to_host;
+	bool any_to;
+	size_t sample;
 };
 
 /**
- * struct probe_payload - what each echo request carries, and its reply too
- * @cookie:	this run's random number: other pings are not ours
- * @index:	the result the request is for
- */
-struct probe_payload {
-	uint64_t cookie;
-	uint32_t index;
-} __attribute__((packed));
-
-/**
- * struct prober - one run of probes
- * @r:		results, one per probe
- * @n:		count
- * @sock:	per result, its index in @socks
- * @socks:	per node two sockets, IPv4 then IPv6
- * @n_socks:	count
- * @cookie:	this run's cookie
- * @id:		ICMP echo identifier of this run
- */
-struct prober {
-	struct nsnet_reach *r;
-	size_t n;
-	size_t *sock;
-	struct probe_sock *socks;
-	size_t n_socks;
-	uint64_t cookie;
-	uint16_t id;
-};
-
-/**
- * open_icmp() - ns_call() work: a raw ICMP socket in the thread's namespace
- * @arg:	int *, the family
- *
- * Only echo replies get through the socket's filter: a raw socket sees
- * every ICMP message of the namespace, the other nodes' requests included.
- * Buffers are made large so a burst of replies is not dropped.
- *
- * Return: the socket, or -errno.
- */
-static int open_icmp(void *arg)
-{
-	int family = *(int *)arg, size = 1 << 20, fd;
-
-	fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
-	if (fd < 0)
-		return -errno;
-	if (family == AF_INET) {
-		struct icmp_filter f = { ~(1U << ICMP_ECHOREPLY) };
-
-		setsockopt(fd, SOL_RAW, ICMP_FILTER, &f, sizeof(f));
-	} else {
-		struct icmp6_filter f;
-
-		ICMP6_FILTER_SETBLOCKALL(&f);
-		ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
-		setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f));
-	}
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)))
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
-	return fd;
-}
-
-/**
- * node_socks() - open the sockets one node needs
- * @ctx:	context
- * @pr:		prober
- * @lab:	the lab
- * @i:		the node's index
- *
- * A node whose namespace is gone gets no socket: its probes stay
- * unanswered, which is what they are.
- */
-static void node_socks(struct nsnet_ctx *ctx, struct prober *pr,
-		       const struct lab *lab, size_t i)
-{
-	struct probe_sock *s = &pr->socks[2 * i];
-	int nsfd, k;
-
-	if (!s[0].needed && !s[1].needed)
-		return;
-	nsfd = ns_open(ctx, lab->nodes[i].name);
-	if (nsfd < 0)
-		return;
-	for (k = 0; k < 2; k++)
-		if (s[k].needed)
-			s[k].fd = ns_call(ctx, nsfd, open_icmp, &s[k].family);
-	close(nsfd);
-}
-
-/**
- * prober_init() - sockets for every node, and where each probe goes out
- * @ctx:	context
- * @pr:		prober, with @r and @n set
- * @lab:	the lab
- *
- * Return: 0, or -ENOMEM.
- */
-static int prober_init(struct nsnet_ctx *ctx, struct prober *pr,
-		       const struct lab *lab)
-{
-	size_t i, k = 0;
-
-	pr->n_socks = 2 * lab->n_nodes;
-	pr->socks = calloc(pr->n_socks ? pr->n_socks : 1, sizeof(*pr->socks));
-	pr->sock = calloc(pr->n ? pr->n : 1, sizeof(*pr->sock));
-	if (!pr->socks || !pr->sock)
-		return -ENOMEM;
-	for (i = 0; i < pr->n_socks; i++)
-		pr->socks[i] = (struct probe_sock){ -1,
-			i % 2 ? AF_INET6 : AF_INET, false };
-	/* Results are by sender in lab order: walk both together. */
-	for (i = 0; i < lab->n_nodes; i++)
-		for (; k < pr->n && !strcmp(pr->r[k].from, lab->nodes[i].name); k++) {
-			pr->sock[k] = 2 * i + (pr->r[k].address.family == AF_INET6);
-			pr->socks[pr->sock[k]].needed = true;
-		}
-	if (getrandom(&pr->cookie, sizeof(pr->cookie), GRND_NONBLOCK) !=
-	    sizeof(pr->cookie))
-		pr->cookie = ((uint64_t)getpid() << 32) ^ (uint64_t)clock();
-	pr->id = (uint16_t)(pr->cookie >> 48);
-	for (i = 0; i < lab->n_nodes; i++)
-		node_socks(ctx, pr, lab, i);
-	nsnet_clear_err(ctx);	/* a missing node is a finding, not an error */
-	return 0;
-}
-
-/**
- * prober_free() - close the sockets and release the arrays
- * @pr:		prober, may be zeroed
- */
-static void prober_free(struct prober *pr)
-{
-	size_t i;
-
-	for (i = 0; pr->socks && i < pr->n_socks; i++)
-		if (pr->socks[i].fd >= 0)
-			close(pr->socks[i].fd);
-	free(pr->socks);
-	free(pr->sock);
-}
-
-/**
- * icmp_sum() - the Internet checksum (RFC 1071)
- * @p:		data
- * @len:	its length
- *
- * Return: the checksum, in network order when stored as is.
- */
-static uint16_t icmp_sum(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(b[i] << 8 | b[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)b[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((uint16_t)~sum);
-}
-
-/**
- * send_one() - send the echo request of one probe
- * @pr:		prober
- * @k:		the probe
- *
- * The ICMPv6 checksum is the kernel's job on a raw ICMPv6 socket; the
- * ICMPv4 one is ours. A failure to send (no route, say) is an unanswered
- * probe, nothing more.
- */
-static void send_one(const struct prober *pr, size_t k)
-{
-	const struct probe_sock *s = &pr->socks[pr->sock[k]];
-	const struct nsnet_prefix *a = &pr->r[k].address;
-	struct probe_payload pl = { pr->cookie, (uint32_t)k };
-	uint16_t id = htons(pr->id), seq = htons((uint16_t)k), sum;
-	uint8_t pkt[8 + sizeof(pl)];
-	struct sockaddr_storage ss = { 0 };
-	socklen_t sl;
-
-	if (s->fd < 0)
-		return;
-	memset(pkt, 0, 8);
-	pkt[0] = a->family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
-	memcpy(pkt + 4, &id, 2);
-	memcpy(pkt + 6, &seq, 2);
-	memcpy(pkt + 8, &pl, sizeof(pl));
-	if (a->family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-
-		sum = icmp_sum(pkt, sizeof(pkt));
-		memcpy(pkt + 2, &sum, 2);
-		sin->sin_family = AF_INET;
-		memcpy(&sin->sin_addr, a->addr, 4);
-		sl = sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-
-		sin6->sin6_family = AF_INET6;
-		memcpy(&sin6->sin6_addr, a->addr, 16);
-		sl = sizeof(*sin6);
-	}
-	sendto(s->fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&ss, sl);
-}
-
-/**
- * send_round() - send every probe that has no answer yet
- * @pr:		prober
- */
-static void send_round(const struct prober *pr)
-{
-	size_t k;
-
-	for (k = 0; k < pr->n; k++)
-		if (!pr->r[k].reachable)
-			send_one(pr, k);
-}
-
-/**
- * take_reply() - mark the probe a received echo reply answers
- * @pr:		prober
- * @si:		the socket it came in on
- * @icmp:	the ICMP message
- * @len:	its length
- * @from:	its source address
- *
- * It counts only if it is ours (identifier, cookie), came in on the
- * probe's socket, and from the very address probed.
- */
-static void take_reply(struct prober *pr, size_t si, const uint8_t *icmp,
-		       size_t len, const struct sockaddr_storage *from)
-{
-	const struct probe_sock *s = &pr->socks[si];
-	struct probe_payload pl;
-	const void *src;
-	uint16_t id;
-
-	if (len < 8 + sizeof(pl) ||
-	    icmp[0] != (s->family == AF_INET ? ICMP_ECHOREPLY : ICMP6_ECHO_REPLY))
-		return;
-	memcpy(&id, icmp + 4, 2);
-	memcpy(&pl, icmp + 8, sizeof(pl));
-	if (ntohs(id) != pr->id || pl.cookie != pr->cookie || pl.index >= pr->n ||
-	    pr->sock[pl.index] != si)
-		return;
-	src = s->family == AF_INET ?
-	      (const void *)&((const struct sockaddr_in *)from)->sin_addr :
-	      (const void *)&((const struct sockaddr_in6 *)from)->sin6_addr;
-	if (!memcmp(src, pr->r[pl.index].address.addr, pfx_bytes(s->family)))
-		pr->r[pl.index].reachable = true;
-}
-
-/**
- * read_replies() - drain one socket
- * @pr:		prober
- * @si:		the socket's index
- *
- * An IPv4 raw socket hands over the IP header too; an IPv6 one does not.
- */
-static void read_replies(struct prober *pr, size_t si)
-{
-	struct sockaddr_storage from;
-	uint8_t buf[512];
-	socklen_t fl;
-	ssize_t len;
-	size_t off;
-
-	for (;;) {
-		fl = sizeof(from);
-		len = recvfrom(pr->socks[si].fd, buf, sizeof(buf), 0,
-			       (struct sockaddr *)&from, &fl);
-		if (len < 0)
-			return;
-		off = pr->socks[si].family == AF_INET ? (size_t)(buf[0] & 0xf) * 4 : 0;
-		if ((size_t)len > off)
-			take_reply(pr, si, buf + off, (size_t)len - off, &from);
-	}
-}
-
-/**
- * now_ms() - a monotonic clock in milliseconds
- *
- * Return: the time.
- */
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/**
- * probes_done() - whether waiting longer can change the outcome
- * @pr:		prober
- * @t:		milliseconds since the first request
- *
- * Done when everything answered; or when everything expected answered and
- * the isolated pairs have had the quiet time to leak.
+ * sel_to() - whether an address passes the destination filter
+ * @sel:	the selection
+ * @e:		the address
  *
  * Return: true if so.
  */
-static bool probes_done(const struct prober *pr, int64_t t)
+static bool sel_to(const struct chk_sel *sel, const struct ep *e)
 {
-	bool all = true, expected = true;
-	size_t k;
-
-	for (k = 0; k < pr->n; k++) {
-		if (pr->r[k].reachable)
-			continue;
-		all = false;
-		if (pr->r[k].expected)
-			expected = false;
-	}
-	return all || (expected && t >= CHECK_QUIET_MS);
+	if (e->pending)
+		return false;
+	if (sel->any_to)
+		return true;
+	return (sel->to_host && e->owner == CHECK_HOST) ||
+	       (sel->to != CHECK_NOBODY && e->owner == sel->to);
 }
 
 /**
- * run_probes() - send, resend and collect until done or @timeout ms
- * @pr:		prober, sockets open
- * @timeout:	the longest wait, in milliseconds
+ * pick_targets() - the addresses one sender probes
+ * @t:		topology
+ * @sel:	the selection
+ * @i:		the sender
+ * @quota:	how many at most (0: all)
+ * @out:	indices into @t->eps, room for all; in topo_build()'s order
+ *
+ * A sample takes every (count / quota)-th candidate from an offset that
+ * moves with the sender, so the senders' samples together cover the
+ * destinations evenly instead of all probing the first ones.
+ *
+ * Return: how many.
+ */
+static size_t pick_targets(const struct topo *t, const struct chk_sel *sel,
+			   size_t i, size_t quota, size_t *out)
+{
+	size_t j, n = 0, m, *pick;
+
+	for (j = 0; j < t->n_eps; j++)
+		if (t->eps[j].owner != i && sel_to(sel, &t->eps[j]))
+			out[n++] = j;
+	if (!quota || quota >= n)
+		return n;
+	pick = calloc(n, sizeof(*pick));
+	if (!pick)
+		return 0;
+	for (m = 0; m < quota; m++)
+		pick[(i + m * n / quota) % n] = 1;
+	for (j = 0, m = 0; j < n; j++)
+		if (pick[j])
+			out[m++] = out[j];
+	free(pick);
+	return m;
+}
+
+/**
+ * struct chk_list - the pairs of a check, as expect_all() makes them
+ * @r:		struct nsnet_reach vector: the results
+ * @pairs:	struct chk_pair vector, one per result
+ * @direct:	per result, whether both ways are direct on one segment
+ * @n_direct:	how many results can have
+ * @keys:	struct nkey vector: the neighbour entries the probes need,
+ *		with repetitions
+ */
+struct chk_list {
+	struct vec r;
+	struct vec pairs;
+	bool *direct;
+	size_t n_direct;
+	struct vec keys;
+};
+
+/**
+ * list_free() - release a pair list
+ * @l:		the list, may be zeroed
+ */
+static void list_free(struct chk_list *l)
+{
+	free(l->r.items);
+	free(l->pairs.items);
+	free(l->direct);
+	free(l->keys.items);
+	memset(l, 0, sizeof(*l));
+}
+
+/**
+ * add_pair() - one result and how to probe it
+ * @t:		topology
+ * @l:		the list
+ * @i:		sender
+ * @j:		address probed
  *
  * Return: 0, or -ENOMEM.
  */
-static int run_probes(struct prober *pr, int64_t timeout)
+static int add_pair(const struct topo *t, struct chk_list *l, size_t i,
+		    size_t j)
 {
-	struct pollfd *pfd = calloc(pr->n_socks ? pr->n_socks : 1, sizeof(*pfd));
-	int64_t start = now_ms(), t = 0, wake;
-	int rounds = 0;
+	const struct lab *lab = t->lab;
+	const struct ep *e = &t->eps[j];
+	struct nsnet_reach *r;
+	struct chk_pair *p;
+	struct expect x;
+
+	if (l->r.n == l->n_direct) {
+		size_t n = l->n_direct ? 2 * l->n_direct : 64;
+		bool *d = realloc(l->direct, n * sizeof(*d));
+
+		if (!d)
+			return -ENOMEM;
+		l->direct = d;
+		l->n_direct = n;
+	}
+	r = vec_push(&l->r);
+	p = r ? vec_push(&l->pairs) : NULL;
+	if (!p)
+		return -ENOMEM;
+	memset(r, 0, sizeof(*r));
+	snprintf(r->from, sizeof(r->from), "%s", lab->nodes[i].name);
+	if (e->owner != CHECK_HOST)
+		snprintf(r->to, sizeof(r->to), "%s", lab->nodes[e->owner].name);
+	snprintf(r->ifname, sizeof(r->ifname), "%s", e->ifname);
+	r->address = e->addr;
+	r->icmp = -1;
+	x = topo_expect(t, i, e, &l->keys);
+	r->expected = x.ok;
+	*p = (struct chk_pair){ i, j, x.src, false };
+	l->direct[l->r.n - 1] = x.direct;
+	return 0;
+}
+
+/**
+ * expect_all() - the selected pairs (node, address of another), with what
+ * the topology expects of each
+ * @t:		topology
+ * @sel:	which pairs
+ * @l:		the list to fill, zeroed (.r and .pairs sized); list_free()
+ *
+ * By sender in file order, then by address in topo_build()'s order. A
+ * sample gives each sender its share of @sel->sample.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int expect_all(const struct topo *t, const struct chk_sel *sel,
+		      struct chk_list *l)
+{
+	const struct lab *lab = t->lab;
+	size_t i, k, m, n, n_send, quota, *targets;
+	int err = 0;
+
+	l->r.size = sizeof(struct nsnet_reach);
+	l->pairs.size = sizeof(struct chk_pair);
+	l->keys.size = sizeof(struct nkey);
+	targets = calloc(t->n_eps + 1, sizeof(*targets));
+	if (!targets)
+		return -ENOMEM;
+	n_send = sel->from == CHECK_NOBODY ? lab->n_nodes : 1;
+	for (i = 0, m = 0; !err && i < lab->n_nodes; i++) {
+		if (sel->from != CHECK_NOBODY && sel->from != i)
+			continue;
+		quota = sel->sample ? sel->sample / n_send +
+				      (m++ < sel->sample % n_send) : 0;
+		if (sel->sample && !quota)
+			continue;
+		n = pick_targets(t, sel, i, quota, targets);
+		for (k = 0; !err && k < n; k++)
+			err = add_pair(t, l, i, targets[k]);
+	}
+	free(targets);
+	return err;
+}
+
+/**
+ * cmp_key() - order neighbour entries, for counting the distinct ones
+ * @a:		struct nkey
+ * @b:		struct nkey
+ *
+ * Return: <0, 0, >0.
+ */
+static int cmp_key(const void *a, const void *b)
+{
+	const struct nkey *x = a, *y = b;
+
+	if (x->owner != y->owner)
+		return x->owner < y->owner ? -1 : 1;
+	if (x->family != y->family)
+		return x->family - y->family;
+	return memcmp(x->addr, y->addr, sizeof(x->addr));
+}
+
+/**
+ * count_keys() - the distinct neighbour entries the unicast probes need
+ * @keys:	struct nkey vector, sorted in place
+ * @n4:		IPv4 ones (ARP)
+ * @n6:		IPv6 ones (NDP)
+ */
+static void count_keys(struct vec *keys, size_t *n4, size_t *n6)
+{
+	const struct nkey *k = keys->items;
 	size_t i;
 
-	if (!pfd)
-		return -ENOMEM;
-	for (i = 0; i < pr->n_socks; i++)
-		pfd[i] = (struct pollfd){ .fd = pr->socks[i].fd, .events = POLLIN };
-	while (t < timeout) {
-		if (rounds < CHECK_ROUNDS && t >= (int64_t)rounds * CHECK_RESEND_MS) {
-			send_round(pr);
-			rounds++;
+	*n4 = *n6 = 0;
+	vec_sort(keys, cmp_key);
+	for (i = 0; i < keys->n; i++)
+		if (!i || cmp_key(&k[i - 1], &k[i]))
+			*(k[i].family == AF_INET ? n4 : n6) += 1;
+}
+
+/**
+ * plan_bcast() - which pairs broadcasts decide, and each address's spot
+ * @t:		topology
+ * @l:		the pairs, with their neighbour entries
+ * @budget4:	ARP entries the check may add to the machine's table
+ * @budget6:	NDP entries likewise
+ * @spot:	per address, the result of its spot probe, or CHECK_NOBODY
+ *
+ * When the unicast probes fit the budget, every pair has its own. When
+ * not, the pairs that talk directly on one switch (the quadratic part) are
+ * decided by broadcasts, but for one pair per address, the first in the
+ * list: its spot, probed by itself, which shows that the address answers
+ * ARP and unicast. What remains needs entries for the routed pairs (the
+ * sender's for its gateway, the router's for the address), and the spots',
+ * two each: as many spots as half the budget allows, the addresses beyond
+ * that are left to the broadcasts alone (CHECK_NO_SPOT). A unicast pair
+ * proves its sender's address too (it was resolved for the reply), so a
+ * sender's address that no pair probes (--from) is covered by the spots it
+ * sends; one that is not covered at all is left to the broadcasts.
+ *
+ * Return: the number of pairs broadcasts decide.
+ */
+static size_t plan_bcast(const struct topo *t, struct chk_list *l,
+			 size_t budget4, size_t budget6, size_t *spot)
+{
+	struct chk_pair *p = l->pairs.items;
+	const struct nsnet_reach *r = l->r.items;
+	size_t i, n4, n6, n = 0, spots[2] = { 0, 0 };
+	bool v6;
+
+	for (i = 0; i < t->n_eps; i++)
+		spot[i] = CHECK_NOBODY;
+	count_keys(&l->keys, &n4, &n6);
+	if (n4 <= budget4 && n6 <= budget6)
+		return 0;
+	for (i = 0; i < l->r.n; i++) {
+		if (!l->direct[i] || !r[i].expected ||
+		    (r[i].address.family == AF_INET ? n4 <= budget4 :
+						      n6 <= budget6))
+			continue;
+		v6 = r[i].address.family == AF_INET6;
+		if (spot[p[i].ep] == CHECK_NOBODY &&
+		    2 * spots[v6] < (v6 ? budget6 : budget4)) {
+			spot[p[i].ep] = i;	/* probed by itself */
+			spots[v6]++;
+			continue;
 		}
-		if (probes_done(pr, t))
-			break;
-		wake = timeout;
-		if (rounds < CHECK_ROUNDS && (int64_t)rounds * CHECK_RESEND_MS < wake)
-			wake = (int64_t)rounds * CHECK_RESEND_MS;
-		if (CHECK_QUIET_MS > t && CHECK_QUIET_MS < wake)
-			wake = CHECK_QUIET_MS;
-		if (poll(pfd, pr->n_socks, (int)(wake > t ? wake - t : 0)) > 0)
-			for (i = 0; i < pr->n_socks; i++)
-				if (pfd[i].revents & POLLIN)
-					read_replies(pr, i);
-		t = now_ms() - start;
+		if (spot[p[i].ep] == CHECK_NOBODY)
+			spot[p[i].ep] = CHECK_NO_SPOT;
+		p[i].bcast = true;
+		n++;
 	}
-	free(pfd);
-	return 0;
+	for (i = 0; n && i < l->r.n; i++)
+		if (!p[i].bcast && p[i].src < t->n_eps &&
+		    spot[p[i].src] == CHECK_NOBODY)
+			spot[p[i].src] = i;	/* its sender's address, proven */
+	for (i = 0; n && i < l->r.n; i++)
+		if (p[i].bcast && p[i].src < t->n_eps &&
+		    spot[p[i].src] == CHECK_NOBODY)
+			spot[p[i].src] = CHECK_NO_SPOT;
+	return n;
 }
 
 /* ------------------------------------------------------------------- load */
@@ -975,23 +911,217 @@ static int load_lab_up(struct nsnet_ctx *ctx, const char *name,
 }
 
 /**
- * nsnet_lab_reach() - probe every node-to-address pair of a lab that is up
+ * lease_of() - the IPv4 address a node's interface holds now
+ * @ctx:	context
+ * @node:	the node
+ * @ifc:	its `dhcp` interface
+ * @net:	its network
+ * @out:	the address with its length
+ *
+ * Preferably one inside the network's subnet; a node whose namespace or
+ * interface is gone holds none.
+ *
+ * Return: true if it holds one.
+ */
+static bool lease_of(struct nsnet_ctx *ctx, const struct lab_node *node,
+		     const struct lab_iface *ifc, const struct lab_network *net,
+		     struct nsnet_prefix *out)
+{
+	struct nsnet_address *a = NULL;
+	struct nl_sock *s = nl_sock_get(ctx, node->name);
+	bool found = false;
+	int idx, n, i;
+
+	if (!s)
+		return false;
+	idx = link_index(ctx, s, node->name, ifc->name);
+	n = idx > 0 ? addr_list_sock(ctx, s, AF_INET, &a) : 0;
+	for (i = 0; i < n; i++) {
+		if (a[i].ifindex != idx || a[i].scope != 0)	/* universe */
+			continue;
+		if (!found || (net->has_subnet && pfx_in(&net->subnet, &a[i].local)))
+			*out = a[i].local;
+		found = true;
+	}
+	free(a);
+	return found;
+}
+
+/**
+ * held_addrs() - the state's auto addresses, with the leases nodes hold
+ * @ctx:	context
+ * @lab:	the lab
+ * @autos:	the state's "auto" map, may be NULL
+ *
+ * A `dhcp` address is whatever the interface has now (the lease, whoever
+ * handed it out): the lab file does not know it, the state need not.
+ *
+ * Return: a new map "node/iface": "ADDR/LEN", or NULL when out of memory.
+ */
+static json_t *held_addrs(struct nsnet_ctx *ctx, const struct lab *lab,
+			  json_t *autos)
+{
+	json_t *m = json_is_object(autos) ? json_copy(autos) : json_object();
+	char key[NSNET_NSNAMSIZ + NSNET_IFNAMSIZ + 2], text[64];
+	struct nsnet_prefix a;
+	size_t i, j;
+
+	for (i = 0; m && i < lab->n_nodes; i++)
+		for (j = 0; j < lab->nodes[i].n_ifaces; j++) {
+			const struct lab_iface *ifc = &lab->nodes[i].ifaces[j];
+
+			if (ifc->addr_kind != LAB_ADDR_DHCP ||
+			    ifc->network >= lab->n_networks ||
+			    !lease_of(ctx, &lab->nodes[i], ifc,
+				      &lab->networks[ifc->network], &a))
+				continue;
+			snprintf(key, sizeof(key), "%s/%s", lab->nodes[i].name,
+				 ifc->name);
+			nsnet_prefix_format(&a, true, text, sizeof(text));
+			json_object_set_new(m, key, json_string(text));
+		}
+	nsnet_clear_err(ctx);	/* a node without its lease is a finding */
+	return m;
+}
+
+/**
+ * neigh_budget() - neighbour entries the check may add to the machine's table
+ * @t:		the table
+ *
+ * The table is one for every namespace (gc_thresh3 entries at most; one
+ * younger than five seconds is never reclaimed): the check takes at most
+ * half of what is left under that ceiling, so it neither overflows the
+ * table for itself nor for anyone else on the machine. Not told, it
+ * assumes the kernel's default limit and an empty table.
+ *
+ * Return: the number of entries.
+ */
+static size_t neigh_budget(const struct check_ntable *t)
+{
+	unsigned int thresh = t->known ? t->thresh3 : 1024;
+	unsigned int entries = t->known ? t->entries : 0;
+
+	return entries < thresh ? (thresh - entries) / 2 : 0;
+}
+
+/**
+ * node_index() - a node of the lab, by name
+ * @lab:	the lab
+ * @name:	its name
+ *
+ * Return: its index, or CHECK_NOBODY.
+ */
+static size_t node_index(const struct lab *lab, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < lab->n_nodes; i++)
+		if (!strcmp(lab->nodes[i].name, name))
+			return i;
+	return CHECK_NOBODY;
+}
+
+/**
+ * make_sel() - the selection of nsnet_lab_check()'s options
+ * @ctx:	context
+ * @lab:	the lab
+ * @o:		the options, may be NULL
+ * @sel:	result
+ *
+ * Return: 0, or -EINVAL (input) for a node the lab has not.
+ */
+static int make_sel(struct nsnet_ctx *ctx, const struct lab *lab,
+		    const struct nsnet_reach_opts *o, struct chk_sel *sel)
+{
+	*sel = (struct chk_sel){ CHECK_NOBODY, CHECK_NOBODY, false, true, 0 };
+	if (!o)
+		return 0;
+	sel->sample = o->sample;
+	if (o->from) {
+		sel->from = node_index(lab, o->from);
+		if (sel->from == CHECK_NOBODY)
+			return nsnet_fail_why(ctx, -EINVAL, true,
+					      "the lab has no such node",
+					      "--from %s", lab_show(o->from).s);
+	}
+	if (o->to) {
+		sel->any_to = false;
+		sel->to = node_index(lab, o->to);
+		sel->to_host = !strcmp(o->to, "host");
+		if (sel->to == CHECK_NOBODY && !sel->to_host)
+			return nsnet_fail_why(ctx, -EINVAL, true,
+					      "the lab has no such node (nor is it \"host\")",
+					      "--to %s", lab_show(o->to).s);
+	}
+	return 0;
+}
+
+/**
+ * probe() - probe the listed pairs: UDP, then ICMP for those that failed
+ * @ctx:	context
+ * @t:		topology
+ * @l:		the pairs
+ * @timeout_ms:	one round's longest wait
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int probe(struct nsnet_ctx *ctx, const struct topo *t,
+		 struct chk_list *l, unsigned int timeout_ms)
+{
+	const struct lab *lab = t->lab;
+	const char **names = calloc(lab->n_nodes + 1, sizeof(*names));
+	size_t *spot = calloc(t->n_eps + 1, sizeof(*spot));
+	size_t *which = calloc(CHECK_ICMP_MAX, sizeof(*which));
+	struct nsnet_reach *r = l->r.items;
+	struct check_ntable nt[2];
+	struct chk_run run;
+	size_t i, n = 0;
+	int err = -ENOMEM;
+
+	if (!names || !spot || !which)
+		goto out;
+	for (i = 0; i < lab->n_nodes; i++)
+		names[i] = lab->nodes[i].name;
+	check_ntables(ctx, nt);
+	plan_bcast(t, l, neigh_budget(&nt[0]), neigh_budget(&nt[1]), spot);
+	run = (struct chk_run){ names, lab->n_nodes, t->eps, t->n_eps, spot,
+				l->pairs.items, r, l->r.n, timeout_ms };
+	err = check_udp(ctx, &run);
+	for (i = 0; !err && i < l->r.n && n < CHECK_ICMP_MAX; i++)
+		if (r[i].expected && !r[i].reachable &&
+		    r[i].how != NSNET_REACH_UNKNOWN)
+			which[n++] = i;
+	/* An echo request only tells which protocol fails, it decides
+	 * nothing: half the wait will do, the neighbours are resolved. */
+	run.timeout_ms = timeout_ms / 2 ? timeout_ms / 2 : 1;
+	if (!err)
+		err = check_icmp(ctx, &run, which, n);
+out:
+	free(names);
+	free(spot);
+	free(which);
+	return err;
+}
+
+/**
+ * nsnet_lab_check() - probe the selected node-to-address pairs of a lab
  * @ctx:	context
  * @name:	lab name
- * @timeout_ms:	the longest wait for answers, 0 for NSNET_REACH_TIMEOUT_MS
+ * @opts:	which probes; NULL for all of them
  * @out:	result array, free() it
  *
  * Return: the number of results, or -errno (-ENOENT, an input error, when
- * no such lab is up).
+ * no such lab is up; -EINVAL, an input error, for a node the lab has not).
  */
-int nsnet_lab_reach(struct nsnet_ctx *ctx, const char *name,
-		    unsigned int timeout_ms, struct nsnet_reach **out)
+int nsnet_lab_check(struct nsnet_ctx *ctx, const char *name,
+		    const struct nsnet_reach_opts *opts,
+		    struct nsnet_reach **out)
 {
-	struct vec v = { .size = sizeof(struct nsnet_reach) };
-	struct prober pr = { 0 };
+	struct chk_list l = { 0 };
 	struct topo t = { 0 };
+	struct chk_sel sel;
 	struct lab *lab = NULL;
-	json_t *state = NULL;
+	json_t *state = NULL, *held = NULL;
 	const char *why;
 	int err;
 
@@ -1004,26 +1134,43 @@ int nsnet_lab_reach(struct nsnet_ctx *ctx, const char *name,
 				      lab_show(name).s);
 	err = load_lab_up(ctx, name, &lab, &state);
 	if (!err)
-		err = topo_build(lab, json_object_get(state, "auto"), &t);
-	if (!err)
-		err = expect_all(&t, &v);
+		err = make_sel(ctx, lab, opts, &sel);
 	if (err)
 		goto out;
-	pr.r = v.items;
-	pr.n = v.n;
-	err = prober_init(ctx, &pr, lab);
+	held = held_addrs(ctx, lab, json_object_get(state, "auto"));
+	err = held ? topo_build(lab, held, &t) : -ENOMEM;
 	if (!err)
-		err = run_probes(&pr, timeout_ms ? timeout_ms :
-					NSNET_REACH_TIMEOUT_MS);
+		err = expect_all(&t, &sel, &l);
 	if (!err)
-		err = vec_take(&v, out);
+		err = probe(ctx, &t, &l, opts && opts->timeout_ms ?
+			    opts->timeout_ms : NSNET_REACH_TIMEOUT_MS);
+	if (!err)
+		err = vec_take(&l.r, out);
 out:
 	if (err == -ENOMEM)
 		nsnet_fail(ctx, err, "check %s", name);
-	prober_free(&pr);
+	list_free(&l);
 	topo_free(&t);
-	free(v.items);
+	json_decref(held);
 	json_decref(state);
 	lab_free(lab);
 	return err;
+}
+
+/**
+ * nsnet_lab_reach() - probe every node-to-address pair of a lab that is up
+ * @ctx:	context
+ * @name:	lab name
+ * @timeout_ms:	one round's longest wait, 0 for NSNET_REACH_TIMEOUT_MS
+ * @out:	result array, free() it
+ *
+ * Return: the number of results, or -errno (-ENOENT, an input error, when
+ * no such lab is up).
+ */
+int nsnet_lab_reach(struct nsnet_ctx *ctx, const char *name,
+		    unsigned int timeout_ms, struct nsnet_reach **out)
+{
+	struct nsnet_reach_opts o = { .timeout_ms = timeout_ms };
+
+	return nsnet_lab_check(ctx, name, &o, out);
 }

@@ -4,7 +4,10 @@
  * or cable, routes through the host and back, a node some route names as
  * its gateway, no route, no way back, isolated networks, longest prefix,
  * IPv4's answer-for-any-address ARP against IPv6's per-interface neighbour
- * discovery, and auto addresses taken from the state.
+ * discovery, auto addresses taken from the state, leased ones taken from
+ * the nodes (and a lease not there yet), the selection (--from, --to, a
+ * sample), and which pairs broadcasts decide when a lab is too large for
+ * the machine's neighbour table.
  *
  * The expectation is check.c's static logic (the probing needs root and
  * namespaces; 74-check.t does that), so check.c is compiled into this test
@@ -66,7 +69,8 @@ static const struct nsnet_reach *find_probe(const struct nsnet_reach *r,
 static void check_lab(const char *name, const char *yaml, const char *autos,
 		      size_t n_probes, const struct want *w, size_t n_w)
 {
-	struct vec v = { .size = sizeof(struct nsnet_reach) };
+	struct chk_sel all = { CHECK_NOBODY, CHECK_NOBODY, false, true, 0 };
+	struct chk_list l = { 0 };
 	struct lab_diags d = { 0 };
 	struct topo t = { 0 };
 	struct lab *lab = NULL;
@@ -84,18 +88,18 @@ static void check_lab(const char *name, const char *yaml, const char *autos,
 		goto out;
 	}
 	is_int(topo_build(lab, a, &t), 0, "%s: topology built", name);
-	is_int(expect_all(&t, &v), 0, "%s: expectations computed", name);
-	is_int((long long)v.n, (long long)n_probes, "%s: %zu probes", name,
+	is_int(expect_all(&t, &all, &l), 0, "%s: expectations computed", name);
+	is_int((long long)l.r.n, (long long)n_probes, "%s: %zu probes", name,
 	       n_probes);
 	for (i = 0; i < n_w; i++) {
-		const struct nsnet_reach *r = find_probe(v.items, v.n, w[i].from,
-							 w[i].addr);
+		const struct nsnet_reach *r = find_probe(l.r.items, l.r.n,
+							 w[i].from, w[i].addr);
 
 		ok(r && r->expected == w[i].expected, "%s: %s -> %s %s", name,
 		   w[i].from, w[i].addr, w[i].expected ? "answers" : "is isolated");
 	}
 out:
-	free(v.items);
+	list_free(&l);
 	topo_free(&t);
 	lab_free(lab);
 	lab_diags_free(&d);
@@ -328,6 +332,230 @@ static void test_longest_prefix(void)
 		  sizeof(w) / sizeof(w[0]));
 }
 
+static const char dhcp_lab[] =
+	"lab: ptp\n"
+	"networks:\n"
+	"  ptp-net:\n"
+	"    subnet: 10.80.0.0/24\n"
+	"    dhcp: {range: 10.80.0.100-10.80.0.199, server: server}\n"
+	"nodes:\n"
+	"  server:\n"
+	"    interfaces: {ptp-veth-server: {network: ptp-net, address: 10.80.0.1}}\n"
+	"  client:\n"
+	"    interfaces: {ptp-veth-client: {network: ptp-net, address: dhcp}}\n"
+	"  other:\n"
+	"    interfaces: {eth0: {network: ptp-net, address: dhcp}}\n";
+
+/**
+ * test_dhcp() - a leased address is the one the node holds: probed, and
+ * the node's source; a lease not there yet is the node's source (so what
+ * it should reach fails) but never probed, and nobody's address even when
+ * another node holds it (examples/dhcp.yaml once had no server row at all,
+ * and a LEAK from the client)
+ */
+static void test_dhcp(void)
+{
+	static const struct want held[] = {
+		{ "client", "10.80.0.1", true },
+		{ "server", "10.80.0.150", true },
+		{ "server", "10.80.0.100", true },
+		{ "client", "10.80.0.100", true },
+	};
+	static const struct want pending[] = {
+		{ "client", "10.80.0.1", true },	/* expected: it FAILs */
+		{ "server", "10.80.0.100", true },	/* other's, not client's */
+		{ "client", "10.80.0.100", true },
+	};
+
+	check_lab("dhcp held", dhcp_lab,
+		  "{\"client/ptp-veth-client\": \"10.80.0.150/24\","
+		  " \"other/eth0\": \"10.80.0.100/24\"}", 6, held, 4);
+	/* client holds nothing: 2 from it, none to it; server and other
+	 * probe each other (2), other client's stand-in is never probed */
+	check_lab("dhcp pending", dhcp_lab,
+		  "{\"other/eth0\": \"10.80.0.100/24\"}", 4, pending, 3);
+}
+
+/**
+ * star() - a one-switch lab of @n nodes with auto addresses, and its map
+ * @n:		nodes
+ * @yaml:	result, free() it
+ * @autos:	result, free() it
+ */
+static void star(size_t n, char **yaml, char **autos)
+{
+	size_t i, ly = 0, la = 0, cy = 4096 + n * 128, ca = 64 + n * 48;
+
+	*yaml = malloc(cy);
+	*autos = malloc(ca);
+	ly += (size_t)snprintf(*yaml + ly, cy - ly, "lab: star\nnetworks:\n"
+			       "  sw: {subnet: 10.90.0.0/16, gateway: 10.90.0.1}\n"
+			       "nodes:\n");
+	la += (size_t)snprintf(*autos + la, ca - la, "{");
+	for (i = 1; i <= n; i++) {
+		ly += (size_t)snprintf(*yaml + ly, cy - ly,
+				       "  s%zu:\n    interfaces: {eth0: {network: sw, address: auto}}\n"
+				       "    routes: [default via 10.90.0.1]\n", i);
+		la += (size_t)snprintf(*autos + la, ca - la,
+				       "%s\"s%zu/eth0\": \"10.90.%zu.%zu/16\"",
+				       i > 1 ? ", " : "", i, (i + 1) / 256,
+				       (i + 1) % 256);
+	}
+	snprintf(*autos + la, ca - la, "}");
+}
+
+/**
+ * load() - parse a lab and build its topology
+ * @yaml:	the lab file
+ * @autos:	the auto map as JSON text
+ * @lab:	result
+ * @t:		result
+ *
+ * Return: true if it worked.
+ */
+static bool load(const char *yaml, const char *autos, struct lab **lab,
+		 struct topo *t)
+{
+	struct lab_diags d = { 0 };
+	json_t *a = json_loads(autos, 0, NULL);
+	bool good;
+
+	lab_parse_buffer("star", yaml, strlen(yaml), lab, &d);
+	if (*lab)
+		lab_check(*lab, &d);
+	good = *lab && !d.n && !topo_build(*lab, a, t);
+	lab_diags_free(&d);
+	json_decref(a);
+	return good;
+}
+
+/**
+ * test_select() - --from, --to and a sample pick the pairs, and a sample
+ * still has every sender and spreads over the destinations
+ */
+static void test_select(void)
+{
+	struct chk_sel sel = { CHECK_NOBODY, CHECK_NOBODY, false, true, 0 };
+	struct chk_list l = { 0 };
+	struct topo t = { 0 };
+	struct lab *lab = NULL;
+	char *yaml, *autos, seen[64] = { 0 };
+	const struct nsnet_reach *r;
+	size_t i, senders = 0, n_seen = 0;
+	bool good = true;
+
+	star(40, &yaml, &autos);
+	ok(load(yaml, autos, &lab, &t), "star 40: valid");
+	if (!lab)
+		goto out;
+	sel.from = 2;		/* s3 */
+	is_int(expect_all(&t, &sel, &l), 0, "--from s3: computed");
+	is_int((long long)l.r.n, 40, "--from s3: 39 nodes and the host");
+	for (i = 0, r = l.r.items; i < l.r.n; i++)
+		good &= !strcmp(r[i].from, "s3") && r[i].expected;
+	ok(good, "--from s3: all from s3, all expected");
+	list_free(&l);
+
+	sel = (struct chk_sel){ CHECK_NOBODY, 4, false, false, 0 };	/* s5 */
+	is_int(expect_all(&t, &sel, &l), 0, "--to s5: computed");
+	is_int((long long)l.r.n, 39, "--to s5: from the 39 others");
+	for (i = 0, r = l.r.items, good = true; i < l.r.n; i++)
+		good &= !strcmp(r[i].to, "s5");
+	ok(good, "--to s5: all to s5");
+	list_free(&l);
+
+	sel = (struct chk_sel){ CHECK_NOBODY, CHECK_NOBODY, true, false, 0 };
+	is_int(expect_all(&t, &sel, &l), 0, "--to host: computed");
+	is_int((long long)l.r.n, 40, "--to host: one per node");
+	list_free(&l);
+
+	sel = (struct chk_sel){ CHECK_NOBODY, CHECK_NOBODY, false, true, 100 };
+	is_int(expect_all(&t, &sel, &l), 0, "--sample 100: computed");
+	is_int((long long)l.r.n, 100, "--sample 100: 100 probes of 1,600");
+	for (i = 0, r = l.r.items; i < l.r.n; i++) {
+		size_t to = *r[i].to ? (size_t)atoi(r[i].to + 1) : 41;
+
+		senders += !i || strcmp(r[i - 1].from, r[i].from);
+		if (!seen[to])
+			n_seen++;
+		seen[to] = 1;
+	}
+	is_int((long long)senders, 40, "--sample 100: every node sends");
+	ok(n_seen >= 35, "--sample 100: %zu of 41 destinations probed", n_seen);
+	list_free(&l);
+out:
+	topo_free(&t);
+	lab_free(lab);
+	free(yaml);
+	free(autos);
+}
+
+/**
+ * test_bcast_plan() - a switch whose pairs fit the neighbour budget is
+ * probed pair by pair; one too large is decided by broadcasts, except for
+ * one spot probe per address
+ */
+static void test_bcast_plan(void)
+{
+	struct chk_sel all = { CHECK_NOBODY, CHECK_NOBODY, false, true, 0 };
+	struct chk_list l = { 0 };
+	struct topo t = { 0 };
+	struct lab *lab = NULL;
+	char *yaml, *autos;
+	size_t *spot = NULL, i, n, n_spot = 0, uni = 0;
+	const struct chk_pair *p;
+	bool good = true;
+
+	star(120, &yaml, &autos);
+	ok(load(yaml, autos, &lab, &t), "star 120: valid");
+	if (!lab)
+		goto out;
+	spot = calloc(t.n_eps, sizeof(*spot));
+	is_int(expect_all(&t, &all, &l), 0, "star 120: computed");
+	is_int((long long)l.r.n, 120 * 120, "star 120: 14,400 probes");
+	is_int((long long)plan_bcast(&t, &l, 1u << 20, 1u << 20, spot), 0,
+	       "star 120, a budget of a million entries: every pair by itself");
+	n = plan_bcast(&t, &l, 500, 500, spot);
+	p = l.pairs.items;
+	for (i = 0; i < t.n_eps; i++)
+		n_spot += spot[i] != CHECK_NOBODY;
+	for (i = 0; i < l.r.n; i++) {
+		uni += !p[i].bcast;
+		good &= p[i].bcast || spot[p[i].ep] == i;
+	}
+	is_int((long long)n_spot, 121, "budget 500: a spot for each of the 121 addresses");
+	is_int((long long)uni, 121, "  ... probed by themselves: the spots only");
+	is_int((long long)n, 14400 - 121, "  ... the rest decided by broadcasts");
+	ok(good, "  ... every unicast pair is its address's spot");
+	n = plan_bcast(&t, &l, 100, 100, spot);
+	for (i = 0, n_spot = 0, uni = 0; i < t.n_eps; i++)
+		n_spot += spot[i] < l.r.n;
+	for (i = 0; i < l.r.n; i++)
+		uni += !p[i].bcast;
+	is_int((long long)n_spot, 50, "budget 100: 50 spots, two entries each");
+	is_int((long long)uni, 50, "  ... the only pairs probed by themselves");
+	is_int((long long)n, 14400 - 50, "  ... the broadcasts alone decide the rest");
+	list_free(&l);
+
+	/* --from s3: s3's own address is probed by nobody; the spots it
+	 * sends prove it (the owners resolved it to answer). */
+	all.from = 2;
+	is_int(expect_all(&t, &all, &l), 0, "--from s3: computed");
+	n = plan_bcast(&t, &l, 100, 100, spot);
+	p = l.pairs.items;
+	ok(n > 0 && p[l.r.n - 1].bcast, "--from s3, budget 100: %zu of %zu by broadcasts", n, l.r.n);
+	ok(spot[p[0].src] < l.r.n && !p[spot[p[0].src]].bcast &&
+	   p[spot[p[0].src]].src == p[0].src,
+	   "  ... s3's address is proven by a unicast pair it sends");
+out:
+	free(spot);
+	list_free(&l);
+	topo_free(&t);
+	lab_free(lab);
+	free(yaml);
+	free(autos);
+}
+
 /**
  * main() - run the tests
  *
@@ -341,5 +569,8 @@ int main(void)
 	test_router_node();
 	test_cable();
 	test_longest_prefix();
+	test_dhcp();
+	test_select();
+	test_bcast_plan();
 	return done_testing();
 }
