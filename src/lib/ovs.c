@@ -100,7 +100,7 @@ static bool usable(char *why, size_t len)
  * read_all() - the contents of a memfd the child wrote
  * @fd:		the memfd
  *
- * Return: a NUL-terminated copy (free()), or NULL.
+ * Return: a NUL-terminated copy (free()), or NULL with errno set.
  */
 static char *read_all(int fd)
 {
@@ -114,7 +114,14 @@ static char *read_all(int fd)
 	if (!buf)
 		return NULL;
 	n = pread(fd, buf, (size_t)size, 0);
-	buf[n > 0 ? n : 0] = '\0';
+	if (n < 0) {
+		int err = errno;
+
+		free(buf);
+		errno = err;
+		return NULL;
+	}
+	buf[n] = '\0';
 	return buf;
 }
 
@@ -178,7 +185,7 @@ static int spawn(const char *path, char *const *argv, char **out, char *err,
 	else if (!WIFEXITED(status) || WEXITSTATUS(status))
 		ret = -EIO;
 	if (!ret && out && !(*out = read_all(ofd)))
-		ret = -ENOMEM;
+		ret = -errno;
 out:
 	free(e);
 	if (ofd >= 0)
