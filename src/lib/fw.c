@@ -637,6 +637,129 @@ int fw_delete(struct nsnet_ctx *ctx, const char *lab)
 	return nft_cmd(ctx, cmd, false, NULL, false);
 }
 
+/* ------------------------------------ forwarding, recorded in the kernel */
+
+/*
+ * A lab that needs forwarding tags its own table with an empty chain,
+ * "forwarding_ipv4_was_0": the family and the value found before the first
+ * lab needed it. /run/nsnet/sysctl:forwarding stays the record while it is
+ * there; the tags are what is left when /run/nsnet is lost: the labs still
+ * holding forwarding are the tables that carry a tag, and the value to put
+ * back is written in each of them. A table goes with its lab, so a tag can
+ * never outlive the lab that holds it.
+ */
+
+/** FWD_TAG_PREFIX - start of a tag chain's name */
+#define FWD_TAG_PREFIX "forwarding_"
+
+/**
+ * parse_tag() - read a tag chain's name
+ * @name:	a chain's name
+ * @fam:	its family ("ipv4" or "ipv6"), out (5 bytes)
+ * @was:	the value found, out (4 bytes)
+ *
+ * Return: true if @name is a tag.
+ */
+static bool parse_tag(const char *name, char fam[5], char was[4])
+{
+	const char *p = name + strlen(FWD_TAG_PREFIX);
+	size_t n;
+
+	if (strncmp(name, FWD_TAG_PREFIX, strlen(FWD_TAG_PREFIX)) ||
+	    (strncmp(p, "ipv4", 4) && strncmp(p, "ipv6", 4)) ||
+	    strncmp(p + 4, "_was_", 5))
+		return false;
+	n = strspn(p + 9, "0123456789");
+	if (n < 1 || n > 3 || p[9 + n])
+		return false;
+	memcpy(fam, p, 4);
+	fam[4] = '\0';
+	memcpy(was, p + 9, n);
+	was[n] = '\0';
+	return true;
+}
+
+/**
+ * fw_fwd_tags() - the forwarding tags of every lab's table
+ * @ctx:	context
+ * @out:	a JSON array of {"lab", "family", "was"} (json_decref());
+ *		the shared table of the imperative commands, which holds
+ *		forwarding without a tag, shows as {"lab": FW_IMPERATIVE,
+ *		"family": "*"}
+ *
+ * One `list chains` for all tables. When nftables cannot be asked (no
+ * root, no nf_tables) there are no tables and so no tags: the array is
+ * empty and nothing is recorded in @ctx.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int fw_fwd_tags(struct nsnet_ctx *ctx, json_t **out)
+{
+	json_t *all = NULL, *arr = json_array(), *e, *c;
+	char *text = NULL, fam[5], was[4];
+	bool shared = false;
+	struct err_keep k;
+	size_t i;
+
+	*out = arr;
+	if (!arr)
+		return nsnet_fail(ctx, -ENOMEM, "nftables tags");
+	err_keep(ctx, &k);
+	if (!nft_cmd(ctx, "list chains", true, &text, true) && text)
+		all = json_loads(text, 0, NULL);
+	err_restore(ctx, &k);
+	free(text);
+	json_array_foreach(json_object_get(all, "nftables"), i, e) {
+		const char *table, *name, *family;
+
+		c = json_object_get(e, "chain");
+		table = json_string_value(json_object_get(c, "table"));
+		name = json_string_value(json_object_get(c, "name"));
+		family = json_string_value(json_object_get(c, "family"));
+		if (!table || !name || !family || strcmp(family, "inet"))
+			continue;
+		if (!strcmp(table, FW_TABLE_SHARED) && !shared) {
+			shared = true;
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s}",
+				"lab", FW_IMPERATIVE, "family", "*", "was", ""));
+			continue;
+		}
+		if (strncmp(table, FW_TABLE_PREFIX, strlen(FW_TABLE_PREFIX)) ||
+		    !parse_tag(name, fam, was))
+			continue;
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "lab",
+			table + strlen(FW_TABLE_PREFIX), "family", fam, "was", was));
+	}
+	json_decref(all);
+	return 0;
+}
+
+/**
+ * fw_fwd_tag() - tag the lab's table: @family was @was before labs needed it
+ * @ctx:	context
+ * @lab:	lab name
+ * @family:	"ipv4" or "ipv6"
+ * @was:	the value found, 1 to 3 digits
+ *
+ * "add chain" is idempotent: tagging again changes nothing.
+ *
+ * Return: 0, -ENOENT (not recorded) when the lab has no table, or -errno.
+ */
+int fw_fwd_tag(struct nsnet_ctx *ctx, const char *lab, const char *family,
+	       const char *was)
+{
+	char table[FW_TABLE_MAX], cmd[FW_TABLE_MAX + 96], f[5], w[4];
+
+	if (fw_table_name(lab, table, sizeof(table)))
+		return -ENOENT;
+	snprintf(cmd, sizeof(cmd), "%s%s_was_%s", FWD_TAG_PREFIX, family, was);
+	if (!parse_tag(cmd, f, w))
+		return nsnet_fail(ctx, -EINVAL, "forwarding tag %s", cmd);
+	snprintf(cmd, sizeof(cmd), "add chain inet %s %s%s_was_%s", table,
+		 FWD_TAG_PREFIX, family, was);
+	return nft_cmd(ctx, cmd, false, NULL, true);
+}
+
 /* ------------------------------------------- imperative nat and forward */
 
 /**

@@ -21,6 +21,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "internal.h"
 
 /** FW_TABLE_PREFIX - a lab's table is "nsnet-<lab>" in family inet */
@@ -96,5 +98,11 @@ int fw_ruleset_json(struct nsnet_ctx *ctx, char **text);
 /* sysctl.c: the caller holds the state lock; @dirfd is /run/nsnet. */
 int sysctl_forwarding(struct nsnet_ctx *ctx, int dirfd, const char *lab,
 		      int family, bool need);
+int sysctl_forwarding_tagged(struct nsnet_ctx *ctx, int dirfd, const char *lab,
+			     int family, bool need, json_t *tags);
+/* fw.c: forwarding tags in the labs' tables, for a lost /run/nsnet */
+int fw_fwd_tags(struct nsnet_ctx *ctx, json_t **out);
+int fw_fwd_tag(struct nsnet_ctx *ctx, const char *lab, const char *family,
+	       const char *was);
 
 #endif /* NSNET_FW_H */

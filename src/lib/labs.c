@@ -330,12 +330,17 @@ static int run_plan(struct nsnet_ctx *ctx, struct state_dir *sd,
 	return err;
 }
 
+/** DOWN_SWEEP_MS - grace for a lab's unrecorded processes (proc_sweep()) */
+#define DOWN_SWEEP_MS 3000
+
 /**
  * record() - after a successful up: forwarding, the table's listing, state
  * @ctx:	context
  * @sd:		state directory (locked)
  * @lab:	lab name
  * @p:		the applied plan
+ * @tags:	the forwarding tags as they were before the run replaced the
+ *		table (fw_fwd_tags()), or NULL
  *
  * The listing is what the kernel shows right after the table was put in
  * place; a later difference is drift, which `up` repairs.
@@ -343,14 +348,16 @@ static int run_plan(struct nsnet_ctx *ctx, struct state_dir *sd,
  * Return: 0, or -errno.
  */
 static int record(struct nsnet_ctx *ctx, struct state_dir *sd, const char *lab,
-		  struct plan *p)
+		  struct plan *p, json_t *tags)
 {
 	char *listing = NULL;
 	int err;
 
-	err = sysctl_forwarding(ctx, sd->fd, lab, AF_INET, p->forwarding);
+	err = sysctl_forwarding_tagged(ctx, sd->fd, lab, AF_INET,
+				       p->forwarding, tags);
 	if (!err)
-		err = sysctl_forwarding(ctx, sd->fd, lab, AF_INET6, p->forwarding6);
+		err = sysctl_forwarding_tagged(ctx, sd->fd, lab, AF_INET6,
+					       p->forwarding6, tags);
 	if (!err && p->fw) {
 		err = fw_list(ctx, lab, &listing);
 		if (!err)
@@ -363,6 +370,59 @@ static int record(struct nsnet_ctx *ctx, struct state_dir *sd, const char *lab,
 	if (!err)
 		journal_remove(sd, lab);
 	return err;
+}
+
+/**
+ * retag() - after a failed up of a lab that was up: its forwarding tags
+ * @ctx:	context
+ * @sd:		state directory (locked)
+ * @lab:	lab name
+ * @state:	its recorded state
+ *
+ * A rolled-back table is put back from the script recorded, which does not
+ * hold the tags (they are added after the table, see record()); holding
+ * forwarding again as the state says adds them back, so the table is the
+ * one recorded, and a /run/nsnet lost later still leaves them. Holding
+ * again changes nothing else. Best effort: the run's failure is what counts.
+ */
+static void retag(struct nsnet_ctx *ctx, struct state_dir *sd,
+		  const char *lab, json_t *state)
+{
+	json_t *fwd = json_object_get(state, "forwarding");
+	struct err_keep k;
+
+	err_keep(ctx, &k);
+	if (json_is_true(json_object_get(fwd, "ipv4")))
+		sysctl_forwarding(ctx, sd->fd, lab, AF_INET, true);
+	if (json_is_true(json_object_get(fwd, "ipv6")))
+		sysctl_forwarding(ctx, sd->fd, lab, AF_INET6, true);
+	err_restore(ctx, &k);
+}
+
+/**
+ * sweep_unrecorded() - before an up without state: the lab's processes
+ * that have no record
+ * @ctx:	context
+ * @sd:		state directory (locked)
+ * @lab:	lab name
+ *
+ * Without the lab's runtime directory (/run/nsnet lost) no process of the
+ * lab has a record, so the services would be started a second time next
+ * to the old ones: the old ones, found by their tags (not by namespace:
+ * the namespaces stay), are stopped first. A runtime directory means
+ * records, which the services' plan uses as they are (a killed run's).
+ * Best effort, like the stop of a process.
+ */
+static void sweep_unrecorded(struct nsnet_ctx *ctx, struct state_dir *sd,
+			     const char *lab)
+{
+	int fd = labdir_open(ctx, sd->fd, lab, false);
+
+	if (fd >= 0)
+		close(fd);
+	else if (fd == -ENOENT)
+		proc_sweep(ctx, lab, NULL, 0, DOWN_SWEEP_MS);
+	nsnet_clear_err(ctx);
 }
 
 /**
@@ -381,6 +441,7 @@ int nsnet_lab_up(struct nsnet_ctx *ctx, const char *file, unsigned int flags,
 	struct state_dir sd = { -1, -1 };
 	struct lab_diags d = { .file = file };
 	json_t *state = NULL, *journal = NULL, *others = NULL, *names = NULL;
+	json_t *tags = NULL;
 	struct svc_plan sp = { 0 };
 	struct svc_run svc;
 	struct observed o = { 0 };
@@ -405,6 +466,8 @@ int nsnet_lab_up(struct nsnet_ctx *ctx, const char *file, unsigned int flags,
 			goto out;
 		journal = journal_read(&sd, lab->name);
 		others = other_subnets(ctx, &sd, lab->name);
+		if (!state && !(flags & NSNET_LAB_PLAN))
+			sweep_unrecorded(ctx, &sd, lab->name);
 	} else {
 		journal = json_array();
 		others = json_array();
@@ -426,22 +489,32 @@ int nsnet_lab_up(struct nsnet_ctx *ctx, const char *file, unsigned int flags,
 	svc.lab = lab;
 	svc.state = p.state;
 	svc.sp = &sp;
-	err = run_plan(ctx, &sd, lab->name, &p, flags & NSNET_LAB_PLAN,
-		       json_array_size(journal) > 0, &svc, cb, data);
-	if (err && !state && !(flags & NSNET_LAB_PLAN)) {
-		/* a new lab that failed leaves no runtime directory either */
+	/* The tags go with a table this run replaces: read them first. */
+	if (!(flags & NSNET_LAB_PLAN) && (p.forwarding || p.forwarding6 || o.fw))
+		err = fw_fwd_tags(ctx, &tags);
+	if (!err)
+		err = run_plan(ctx, &sd, lab->name, &p, flags & NSNET_LAB_PLAN,
+			       json_array_size(journal) > 0, &svc, cb, data);
+	if (err && !state && !json_array_size(journal) &&
+	    !(flags & NSNET_LAB_PLAN)) {
+		/* A new lab that failed leaves no runtime directory either.
+		 * After a killed run (its journal) the directory stays: it
+		 * holds the records of that run's processes, for `down`. */
 		struct err_keep k;
 
 		err_keep(ctx, &k);
 		labdir_remove(ctx, sd.fd, lab->name);
 		err_restore(ctx, &k);
+	} else if (err && state && !(flags & NSNET_LAB_PLAN)) {
+		retag(ctx, &sd, lab->name, state);
 	}
 	if (!err && !(flags & NSNET_LAB_PLAN))
-		err = record(ctx, &sd, lab->name, &p);
+		err = record(ctx, &sd, lab->name, &p, tags);
 out:
 	svc_plan_free(&sp);
 	plan_free(&p);
 	observed_free(&o);
+	json_decref(tags);
 	json_decref(names);
 	json_decref(others);
 	json_decref(journal);
@@ -522,6 +595,44 @@ static json_t *all_netns(struct nsnet_ctx *ctx)
 }
 
 /**
+ * sweep_lab() - stop the lab's processes that no record names any more
+ * @ctx:	context
+ * @lab:	lab name
+ * @p:		the down plan (its OP_DEL_NETNS ops name the lab's namespaces)
+ *
+ * After svc_down(), which stopped the recorded ones, whatever still runs
+ * was lost with /run/nsnet or with a killed run's records: it is found by
+ * its tags (proc_sweep()), among them its namespace, before the namespaces
+ * lose their names and could no longer be told apart.
+ *
+ * Return: 0, or -errno.
+ */
+static int sweep_lab(struct nsnet_ctx *ctx, const char *lab,
+		     const struct plan *p)
+{
+	struct stat *ns = calloc(p->n ? p->n : 1, sizeof(*ns));
+	size_t i, n = 0;
+	int fd, err;
+
+	if (!ns)
+		return nsnet_fail(ctx, -ENOMEM, "processes of lab %s", lab);
+	for (i = 0; i < p->n; i++) {
+		if (p->ops[i].type != OP_DEL_NETNS)
+			continue;
+		fd = ns_open(ctx, p->ops[i].ns);
+		if (fd < 0)
+			continue;	/* stale: no process can be in it */
+		if (!fstat(fd, &ns[n]))
+			n++;
+		close(fd);
+	}
+	nsnet_clear_err(ctx);
+	err = proc_sweep(ctx, lab, ns, n, DOWN_SWEEP_MS);
+	free(ns);
+	return err < 0 ? err : 0;
+}
+
+/**
  * down_locked() - remove everything a lab owns, the lock held
  * @ctx:	context
  * @sd:		state directory (locked)
@@ -531,7 +642,9 @@ static json_t *all_netns(struct nsnet_ctx *ctx)
  * @cb:		told about each operation, may be NULL
  * @data:	passed to @cb
  *
- * Processes and files go first, while the namespaces they use exist.
+ * Processes and files go first, while the namespaces they use exist:
+ * the recorded ones, then those found by their tags. Forwarding tags are
+ * read while the lab's table is still there.
  *
  * Return: 0, or -errno.
  */
@@ -539,7 +652,7 @@ static int down_locked(struct nsnet_ctx *ctx, struct state_dir *sd,
 		       const char *lab, json_t *state, nsnet_op_cb cb,
 		       void *data)
 {
-	json_t *journal = NULL, *names = NULL, *all = NULL;
+	json_t *journal = NULL, *names = NULL, *all = NULL, *tags = NULL;
 	struct observed o = { 0 };
 	struct plan p = { 0 };
 	int err;
@@ -556,14 +669,21 @@ static int down_locked(struct nsnet_ctx *ctx, struct state_dir *sd,
 	if (!err)
 		err = plan_down(ctx, lab, &o, &p);
 	if (!err)
+		err = sweep_lab(ctx, lab, &p);
+	if (!err)
+		err = fw_fwd_tags(ctx, &tags);
+	if (!err)
 		err = run_plan(ctx, sd, lab, &p, false,
 			       json_array_size(journal) > 0, NULL, cb, data);
 	if (!err)
-		err = sysctl_forwarding(ctx, sd->fd, lab, AF_INET, false);
+		err = sysctl_forwarding_tagged(ctx, sd->fd, lab, AF_INET, false,
+					       tags);
 	if (!err)
-		err = sysctl_forwarding(ctx, sd->fd, lab, AF_INET6, false);
+		err = sysctl_forwarding_tagged(ctx, sd->fd, lab, AF_INET6, false,
+					       tags);
 	if (!err)
 		err = state_remove(ctx, sd, lab);
+	json_decref(tags);
 	plan_free(&p);
 	observed_free(&o);
 	json_decref(all);

@@ -429,8 +429,10 @@ int proc_start(struct nsnet_ctx *ctx, int state_fd, const struct proc_spec *sp)
 {
 	struct proc_exec px = { .nsfd = -1 };
 	struct sup s = { .px = &px, .restart = sp->restart, .id = sp->id,
-			 .labfd = -1, .procfd = -1, .logfd = -1 };
-	char logname[PROC_ID_MAX + 8], logpath[512];
+			 .lab = sp->lab, .labfd = -1, .procfd = -1, .logfd = -1 };
+	char logname[PROC_ID_MAX + 8], logpath[512], labvar[PROC_TAG_MAX + 16];
+	char **env = NULL;
+	size_t n_env = 0;
 	int report[2] = { -1, -1 }, logsfd = -1, err, st;
 	bool log_created = false;
 	struct report r;
@@ -449,10 +451,27 @@ int proc_start(struct nsnet_ctx *ctx, int state_fd, const struct proc_spec *sp)
 	px.etc_netns = sp->etc_netns;
 	px.fn = sp->fn;
 	px.fn_arg = sp->fn_arg;
+	if (!sp->lab || nsnet_check_nsname(sp->lab) ||
+	    strlen(sp->lab) > PROC_TAG_MAX / 2)
+		return nsnet_fail_why(ctx, -EINVAL, true, "not a lab name",
+				      "lab \"%s\"", sp->lab ? sp->lab : "");
+	/* The command's lab in its environment, after the caller's entries
+	 * so that it wins: the tag proc_sweep() finds it by. */
+	while (sp->env && sp->env[n_env])
+		n_env++;
+	env = calloc(n_env + 2, sizeof(*env));
+	if (!env)
+		return nsnet_fail(ctx, -ENOMEM, "start %s", sp->id);
+	if (n_env)
+		memcpy(env, sp->env, n_env * sizeof(*env));
+	snprintf(labvar, sizeof(labvar), "%s=%s", PROC_ENV_LAB, sp->lab);
+	env[n_env] = labvar;
 	px.nsfd = ns_open(ctx, sp->netns);
-	if (px.nsfd < 0)
-		return px.nsfd;
-	err = proc_exec_prepare(ctx, &px, sp->argv, sp->env, sp->user);
+	if (px.nsfd < 0) {
+		err = px.nsfd;
+		goto out;
+	}
+	err = proc_exec_prepare(ctx, &px, sp->argv, env, sp->user);
 	if (err)
 		goto out;
 	s.procfd = open_procs(ctx, state_fd, sp->lab, true, &s.labfd);
@@ -566,6 +585,7 @@ out:
 		close(px.nsfd);
 	json_decref(s.rec);
 	proc_exec_free(&px);
+	free(env);
 	return err;
 }
 
@@ -595,11 +615,11 @@ struct victim {
 };
 
 /**
- * now_ms() - a monotonic clock in milliseconds
+ * proc_now_ms() - a monotonic clock in milliseconds (also proc_sweep.c's)
  *
  * Return: the time.
  */
-static long long now_ms(void)
+long long proc_now_ms(void)
 {
 	struct timespec ts;
 
@@ -670,9 +690,9 @@ static void stop_victims(int procfd, struct victim *v, size_t n,
 
 	for (i = 0; i < n; i++)
 		victim_signal(procfd, &v[i], timeout_ms);
-	deadline = now_ms() + timeout_ms + 2000;
+	deadline = proc_now_ms() + timeout_ms + 2000;
 	for (;;) {
-		long long left = deadline - now_ms();
+		long long left = deadline - proc_now_ms();
 
 		live = 0;
 		for (i = 0; i < n; i++) {

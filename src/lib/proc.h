@@ -7,11 +7,15 @@
  * process, written by its monitor) and logs/<id>.log (the process's output).
  * A record names the monitor by pid and start time, so a stopper never
  * signals a process that merely reuses the pid; nothing is found by name.
+ * When the records are lost, the kernel still tells a lab's processes
+ * apart (proc_sweep()): a monitor holds a memfd named after its lab, a
+ * command carries NSNET_LAB=<lab> and runs in one of the lab's namespaces.
  */
 #ifndef NSNET_PROC_H
 #define NSNET_PROC_H
 
 #include <jansson.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 
@@ -19,6 +23,12 @@
 #define PROC_ID_MAX 64
 /** PROC_STOP_TIMEOUT_MS - default grace between SIGTERM and SIGKILL */
 #define PROC_STOP_TIMEOUT_MS 5000
+/** PROC_TAG_PREFIX - a monitor's memfd is named this and its lab's name */
+#define PROC_TAG_PREFIX "nsnet-lab:"
+/** PROC_TAG_MAX - room for a lab name in a tag (twice a lab name) */
+#define PROC_TAG_MAX 64
+/** PROC_ENV_LAB - the variable naming a command's lab in its environment */
+#define PROC_ENV_LAB "NSNET_LAB"
 /** PROC_PATH - the PATH a child gets, and argv[0] is looked up in */
 #define PROC_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -68,6 +78,9 @@ int proc_stop_all(struct nsnet_ctx *ctx, int state_fd, const char *lab,
 		  unsigned int timeout_ms);
 int proc_get(struct nsnet_ctx *ctx, int state_fd, const char *lab,
 	     const char *id, json_t **out);
+long long proc_now_ms(void);
+int proc_sweep(struct nsnet_ctx *ctx, const char *lab, const struct stat *ns,
+	       size_t n_ns, unsigned int timeout_ms);
 
 /* ---- shared between proc.c, supervise.c and procs.c ---- */
 const char *proc_check_id(const char *id);
@@ -115,6 +128,7 @@ int proc_child_setup(struct nsnet_ctx *ctx, const struct proc_exec *px);
  * struct sup - what a monitor supervises
  * @px:		the prepared child
  * @restart:	policy
+ * @lab:	the lab's name (the monitor's tag)
  * @labfd:	the lab's runtime directory
  * @procfd:	its procs/ directory
  * @logfd:	the log, open for appending
@@ -124,6 +138,7 @@ int proc_child_setup(struct nsnet_ctx *ctx, const struct proc_exec *px);
 struct sup {
 	struct proc_exec *px;
 	enum proc_restart restart;
+	const char *lab;
 	int labfd;
 	int procfd;
 	int logfd;

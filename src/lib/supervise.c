@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -40,6 +41,8 @@
  * @s:		what it supervises
  * @ctx:	context (its error buffer, for the child's failures)
  * @sigfd:	signalfd for SIGCHLD, SIGTERM, SIGINT, SIGHUP
+ * @tagfd:	the memfd "nsnet-lab:<lab>" that marks the monitor as its
+ *		lab's (proc_sweep()), held for the monitor's life
  * @child:	the command's pid, 0 when none runs
  * @status:	wait status of the last exit
  * @exited:	the command ended and has not been handled yet
@@ -52,6 +55,7 @@ struct mon {
 	struct sup *s;
 	struct nsnet_ctx *ctx;
 	int sigfd;
+	int tagfd;
 	pid_t child;
 	int status;
 	bool exited;
@@ -418,6 +422,7 @@ static int setup(struct mon *m, int *report)
 {
 	int *keep[] = { report, &m->s->labfd, &m->s->procfd, &m->s->logfd,
 			&m->s->px->nsfd };
+	char tag[PROC_TAG_MAX + 16];
 	sigset_t mask;
 	int sig, nul;
 
@@ -442,6 +447,12 @@ static int setup(struct mon *m, int *report)
 		return nsnet_fail(m->ctx, -errno, "supervise %s: stdio", m->s->id);
 	if (nul > 2)
 		close(nul);
+	/* The lab's name in a kernel object: found by `down` even when
+	 * every record is gone. Close-on-exec, so the command has none. */
+	snprintf(tag, sizeof(tag), "%s%s", PROC_TAG_PREFIX, m->s->lab);
+	m->tagfd = memfd_create(tag, MFD_CLOEXEC);
+	if (m->tagfd < 0)
+		return nsnet_fail(m->ctx, -errno, "supervise %s: memfd", m->s->id);
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		return nsnet_fail(m->ctx, -errno, "supervise %s: subreaper", m->s->id);
 	/* "nsnet..." so the leak check and ps users recognise it */
@@ -461,7 +472,7 @@ static int setup(struct mon *m, int *report)
  */
 void sup_monitor(struct nsnet_ctx *ctx, struct sup *s, int report)
 {
-	struct mon m = { .s = s, .ctx = ctx, .sigfd = -1 };
+	struct mon m = { .s = s, .ctx = ctx, .sigfd = -1, .tagfd = -1 };
 	struct { int err; char msg[700]; } r = { 0 };
 	long long delay, restart_at = 0;
 	ssize_t n;

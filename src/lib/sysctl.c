@@ -13,6 +13,12 @@
  * between still knows what to restore. Its name has a ':', which no lab name
  * may hold, and no ".json" suffix, so it is never taken for a lab's state.
  *
+ * The record lives in /run/nsnet, which can be lost (a reboot of /run, an
+ * `rm -rf`) while labs are up. So each lab's nftables table carries the
+ * same knowledge as a tag (fw.c, fw_fwd_tags()): the value found, written
+ * before the value is flipped. Without a record, the tables say which labs
+ * still hold forwarding and what to put back when the last one goes.
+ *
  * Files under /proc/sys/net belong to the network namespace of the process
  * that opens them: the calling thread must be in the host namespace.
  */
@@ -216,19 +222,82 @@ static ssize_t labs_find(json_t *labs, const char *lab)
 }
 
 /**
- * acquire() - @lab needs the switch: record, then turn it on
+ * tag_was() - the value a forwarding tag says was found
+ * @tags:	fw_fwd_tags()'s array
+ * @lab:	the lab
+ * @key:	"ipv4" or "ipv6"
+ * @other:	false: @lab's own tag; true: any other lab's
+ *
+ * Return: the value, or NULL when there is no such tag.
+ */
+static const char *tag_was(json_t *tags, const char *lab, const char *key,
+			   bool other)
+{
+	json_t *t;
+	size_t i;
+
+	json_array_foreach(tags, i, t) {
+		const char *l = json_string_value(json_object_get(t, "lab"));
+		const char *f = json_string_value(json_object_get(t, "family"));
+
+		if (!l || !f || !strcmp(l, FW_IMPERATIVE) || strcmp(f, key) ||
+		    (strcmp(l, lab) == 0) == other)
+			continue;
+		return json_string_value(json_object_get(t, "was"));
+	}
+	return NULL;
+}
+
+/**
+ * tag_others() - whether another holder than @lab has a tag for @key
+ * @tags:	fw_fwd_tags()'s array
+ * @lab:	the lab
+ * @key:	"ipv4" or "ipv6"
+ *
+ * The imperative commands' table counts for both families.
+ *
+ * Return: true if so.
+ */
+static bool tag_others(json_t *tags, const char *lab, const char *key)
+{
+	json_t *t;
+	size_t i;
+
+	json_array_foreach(tags, i, t) {
+		const char *l = json_string_value(json_object_get(t, "lab"));
+		const char *f = json_string_value(json_object_get(t, "family"));
+
+		if (l && f && strcmp(l, lab) && (!strcmp(f, key) || !strcmp(f, "*")))
+			return true;
+	}
+	return false;
+}
+
+/**
+ * acquire() - @lab needs the switch: record, tag, then turn it on
  * @ctx:	context
  * @dirfd:	/run/nsnet
  * @rec:	the record
  * @k:		the switch
  * @lab:	the lab
+ * @tags:	fw_fwd_tags() as read before this run changed the lab's
+ *		table, or NULL (read here when needed)
+ *
+ * Without a record entry, the value found is what a table's tag says (the
+ * record was lost while a lab held forwarding, so the value now is that
+ * lab's doing), else the value now. The lab's own table is tagged before
+ * the value is flipped; a lab without a table (the imperative commands)
+ * has only the record.
  *
  * Return: 0, or -errno.
  */
 static int acquire(struct nsnet_ctx *ctx, int dirfd, json_t *rec,
-		   const struct knob *k, const char *lab)
+		   const struct knob *k, const char *lab, json_t *tags)
 {
-	json_t *ent = json_object_get(rec, k->key), *labs;
+	json_t *ent = json_object_get(rec, k->key), *labs, *read = NULL;
+	bool is_lab = strcmp(lab, FW_IMPERATIVE) != 0;
+	const char *found;
+	struct err_keep keep;
 	char cur[16];
 	int err;
 
@@ -236,9 +305,26 @@ static int acquire(struct nsnet_ctx *ctx, int dirfd, json_t *rec,
 	if (err)
 		return err;
 	if (!json_is_object(ent)) {
-		ent = json_pack("{s:s, s:[]}", "prev", cur, "labs");
+		err = tags ? 0 : fw_fwd_tags(ctx, &read);
+		if (!tags)
+			tags = read;
+		found = tag_was(tags, lab, k->key, false);
+		if (!found)
+			found = tag_was(tags, lab, k->key, true);
+		if (!found || !value_ok(found))
+			found = cur;
+		ent = err ? NULL : json_pack("{s:s, s:[]}", "prev", found, "labs");
+		json_decref(read);
 		if (!ent || json_object_set_new(rec, k->key, ent))
 			return nsnet_fail(ctx, -ENOMEM, "forwarding record");
+	}
+	found = json_string_value(json_object_get(ent, "prev"));
+	if (is_lab && found && value_ok(found)) {
+		/* Best effort: the record is written too, and is what a
+		 * lab's down reads while it is there. */
+		err_keep(ctx, &keep);
+		fw_fwd_tag(ctx, lab, k->key, found);
+		err_restore(ctx, &keep);
 	}
 	labs = json_object_get(ent, "labs");
 	if (!json_is_array(labs)) {
@@ -265,15 +351,19 @@ static int acquire(struct nsnet_ctx *ctx, int dirfd, json_t *rec,
  * @rec:	the record
  * @k:		the switch
  * @lab:	the lab
+ * @tags:	fw_fwd_tags() as read before the lab's table went, or NULL
+ *		(read here when needed)
  *
  * The value is restored before the record goes: a kill in between leaves a
  * record whose value is already back, which the next release restores
- * once more, harmlessly.
+ * once more, harmlessly. The last holder the record names is not always
+ * the last one: a lab that was up when the record was lost holds it by
+ * its tag only, and restores it itself when it goes.
  *
  * Return: 0, or -errno.
  */
 static int release(struct nsnet_ctx *ctx, int dirfd, json_t *rec,
-		   const struct knob *k, const char *lab)
+		   const struct knob *k, const char *lab, json_t *tags)
 {
 	json_t *ent = json_object_get(rec, k->key), *labs;
 	const char *prev;
@@ -282,6 +372,16 @@ static int release(struct nsnet_ctx *ctx, int dirfd, json_t *rec,
 
 	labs = json_object_get(ent, "labs");
 	i = json_is_array(labs) ? labs_find(labs, lab) : -1;
+	if (i < 0 && !json_is_object(ent) && tags) {
+		/* No record of anyone holding it (lost with /run/nsnet): the
+		 * lab's own tag says what was there; another tag means
+		 * another holder, which restores it when it goes. */
+		prev = tag_was(tags, lab, k->key, false);
+		if (!prev || !value_ok(prev) || !strcmp(prev, "1") ||
+		    tag_others(tags, lab, k->key))
+			return 0;
+		return knob_write(ctx, k, prev);
+	}
 	if (i < 0)
 		return 0;
 	json_array_remove(labs, (size_t)i);
@@ -289,7 +389,16 @@ static int release(struct nsnet_ctx *ctx, int dirfd, json_t *rec,
 		return record_save(ctx, dirfd, rec);
 	prev = json_string_value(json_object_get(ent, "prev"));
 	if (prev && value_ok(prev) && strcmp(prev, "1")) {
-		err = knob_write(ctx, k, prev);
+		json_t *read = NULL;
+		bool others;
+
+		if (!tags && fw_fwd_tags(ctx, &read) < 0) {
+			json_decref(read);
+			return -ENOMEM;
+		}
+		others = tag_others(tags ? tags : read, lab, k->key);
+		json_decref(read);
+		err = others ? 0 : knob_write(ctx, k, prev);
 		if (err)
 			return err;
 	}
@@ -332,10 +441,48 @@ int sysctl_forwarding(struct nsnet_ctx *ctx, int dirfd, const char *lab,
 	if (err)
 		goto out;
 	if (need)
-		err = acquire(ctx, dirfd, rec, k, lab);
+		err = acquire(ctx, dirfd, rec, k, lab, NULL);
 	else
-		err = release(ctx, dirfd, rec, k, lab);
+		err = release(ctx, dirfd, rec, k, lab, NULL);
 out:
+	json_decref(rec);
+	return err;
+}
+
+/**
+ * sysctl_forwarding_tagged() - sysctl_forwarding() for a lab whose table
+ * this run replaces or deletes
+ * @ctx:	context
+ * @dirfd:	the open /run/nsnet, locked by the caller
+ * @lab:	the lab
+ * @family:	AF_INET or AF_INET6
+ * @need:	as for sysctl_forwarding()
+ * @tags:	fw_fwd_tags() as read before the run changed the lab's table
+ *
+ * When /run/nsnet holds no record for @family at all (it was lost), the
+ * kernel's tags decide: holding, the value found is the one a tag names;
+ * letting go, the lab's own tag gives the value to restore, unless another
+ * lab's table (or the imperative commands' table) still holds forwarding.
+ * The tags must be read before the table is replaced or deleted, which
+ * takes the lab's own tag with it.
+ *
+ * Return: 0, or -errno.
+ */
+int sysctl_forwarding_tagged(struct nsnet_ctx *ctx, int dirfd, const char *lab,
+			     int family, bool need, json_t *tags)
+{
+	const struct knob *k;
+	json_t *rec = NULL;
+	int err;
+
+	if (family != AF_INET && family != AF_INET6)
+		return nsnet_fail(ctx, -EAFNOSUPPORT, "forwarding");
+	k = family == AF_INET ? &knob_v4 : &knob_v6;
+	err = record_load(ctx, dirfd, &rec);
+	if (!err && need)
+		err = acquire(ctx, dirfd, rec, k, lab, tags);
+	else if (!err)
+		err = release(ctx, dirfd, rec, k, lab, tags);
 	json_decref(rec);
 	return err;
 }

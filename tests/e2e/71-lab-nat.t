@@ -19,6 +19,9 @@ ok ip link set uplink up
 ok ip -n lan addr add 203.0.113.2/24 dev eth0
 ok ip -n lan link set eth0 up
 ok ip -n lan link set lo up
+# A new namespace inherits the real host's ip_forward: start from a host
+# that does not forward (this is the sandbox's own namespace).
+echo 0 >/proc/sys/net/ipv4/ip_forward
 is "$(cat /proc/sys/net/ipv4/ip_forward)" "0" "ip_forward starts off"
 
 ok nsnet up "$FIX/nat-house.yaml"

@@ -170,6 +170,10 @@ _sandbox_setup() {
 		bail_out "cannot give the sandbox its own /etc/resolv.conf"
 	{ umount -l /sys && mount -t sysfs sysfs /sys; } || bail_out "remount /sys"
 	ip link set lo up || bail_out "lo up"
+	# A new namespace copies the machine's IPv4 settings, ip_forward
+	# among them (1 on any Docker host): start from a fresh host's 0.
+	sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0 ||
+		bail_out "forwarding off in the sandbox"
 
 	export TMPDIR=/run/.e2e/tmp
 	T=$TMPDIR		# per-test scratch directory, gone with the sandbox
