@@ -129,6 +129,32 @@ bool dns_resolved_stub(const struct nsnet_prefix *a)
 }
 
 /**
+ * resolv_next_line() - take the next line of a resolv.conf text
+ * @p:		where the rest of the text starts (NULL or at its end: none);
+ *		moved past the line
+ * @line:	the line, NUL-terminated, without its newline (cut to fit)
+ * @len:	size of @line
+ *
+ * Return: true if a line was taken.
+ */
+bool resolv_next_line(const char **p, char *line, size_t len)
+{
+	const char *nl;
+	size_t n;
+
+	if (!*p || !**p)
+		return false;
+	nl = strchr(*p, '\n');
+	n = nl ? (size_t)(nl - *p) : strlen(*p);
+	if (n >= len)
+		n = len - 1;
+	memcpy(line, *p, n);
+	line[n] = '\0';
+	*p = nl ? nl + 1 : *p + strlen(*p);
+	return true;
+}
+
+/**
  * each_server() - call @fn for every nameserver of a resolv.conf text
  * @text:	the text, or NULL
  * @fn:		called with each server and @arg
@@ -138,22 +164,13 @@ static void each_server(const char *text,
 			void (*fn)(const struct nsnet_prefix *, void *),
 			void *arg)
 {
-	const char *p = text, *nl;
+	const char *p = text;
 	struct nsnet_prefix a;
 	char line[512];
-	size_t n;
 
-	while (p && *p) {
-		nl = strchr(p, '\n');
-		n = nl ? (size_t)(nl - p) : strlen(p);
-		if (n >= sizeof(line))
-			n = sizeof(line) - 1;
-		memcpy(line, p, n);
-		line[n] = '\0';
-		p = nl ? nl + 1 : p + strlen(p);
+	while (resolv_next_line(&p, line, sizeof(line)))
 		if (resolv_server(line, &a))
 			fn(&a, arg);
-	}
 }
 
 /**

@@ -193,24 +193,15 @@ int svc_hosts_text(const struct lab *lab, json_t *state,
  */
 static void resolved_lines(const char *text, struct svc_text *t)
 {
-	const char *p = text, *nl;
+	const char *p = text;
 	struct nsnet_prefix a;
 	char line[512], buf[64];
-	size_t n;
 
-	while (p && *p) {
-		nl = strchr(p, '\n');
-		n = nl ? (size_t)(nl - p) : strlen(p);
-		if (n >= sizeof(line))
-			n = sizeof(line) - 1;
-		memcpy(line, p, n);
-		line[n] = '\0';
-		p = nl ? nl + 1 : p + strlen(p);
+	while (resolv_next_line(&p, line, sizeof(line)))
 		if (resolv_server(line, &a) && !dns_loopback(&a))
 			text_add(t, "nameserver %s\t# systemd-resolved's upstream\n",
 				 nsnet_prefix_format(&a, false, buf,
 						     sizeof(buf)));
-	}
 }
 
 /**
@@ -227,21 +218,13 @@ static void resolved_lines(const char *text, struct svc_text *t)
 static void host_lines(const struct host_resolv *hr, struct svc_text *t,
 		       bool *dropped)
 {
-	const char *p = hr->etc, *nl;
+	const char *p = hr->etc;
 	struct nsnet_prefix a;
 	bool stub_done = false;
 	char line[512];
-	size_t n;
 
 	*dropped = false;
-	while (p && *p) {
-		nl = strchr(p, '\n');
-		n = nl ? (size_t)(nl - p) : strlen(p);
-		if (n >= sizeof(line))
-			n = sizeof(line) - 1;
-		memcpy(line, p, n);
-		line[n] = '\0';
-		p = nl ? nl + 1 : p + strlen(p);
+	while (resolv_next_line(&p, line, sizeof(line))) {
 		if (!resolv_server(line, &a) || !dns_loopback(&a)) {
 			text_add(t, "%s\n", line);
 			continue;

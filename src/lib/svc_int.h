@@ -51,6 +51,7 @@ struct dns_upstreams {
 /* dns_upstream.c */
 void host_resolv_read(struct host_resolv *hr);
 void host_resolv_free(struct host_resolv *hr);
+bool resolv_next_line(const char **p, char *line, size_t len);
 bool resolv_server(const char *line, struct nsnet_prefix *a);
 bool dns_loopback(const struct nsnet_prefix *a);
 bool dns_resolved_stub(const struct nsnet_prefix *a);

@@ -20,23 +20,7 @@ if [ -e /sys/module/openvswitch ]; then
 fi
 
 F=$REPO/examples/ovs.yaml
-export LC_ALL=C
-export OVS_RUNDIR=/run/openvswitch OVS_DBDIR=/run/openvswitch \
-	OVS_LOGDIR=/run/openvswitch OVS_SYSCONFDIR=/run/openvswitch
-DB=unix:$OVS_RUNDIR/db.sock
-vsctl() { ovs-vsctl --db="$DB" --timeout=10 "$@"; }
-
-# stop_daemon NAME - ask an OVS daemon of ours to exit, then make sure
-stop_daemon() {
-	local pid
-	pid=$(cat "$OVS_RUNDIR/$1.pid" 2>/dev/null) || return 0
-	ovs-appctl -t "$OVS_RUNDIR/$1.$pid.ctl" exit >/dev/null 2>&1 ||
-		kill "$pid" 2>/dev/null
-	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	kill -9 "$pid" 2>/dev/null
-}
-at_exit stop_daemon ovsdb-server
-at_exit stop_daemon ovs-vswitchd
+ovs_sandbox	# OVS_RUNDIR, DB, vsctl, stop_daemon; the daemons stopped at exit
 
 # udp_echo FROM ADDR - what FROM gets back from west's UDP echo at ADDR:7001
 udp_echo() { echo ping | ip netns exec "$1" socat -T3 - "UDP4:$2:7001" 2>/dev/null; }

@@ -18,23 +18,7 @@ fi
 
 F=$REPO/examples/ovs.yaml
 BR=NAMESPACE-DEMO
-export LC_ALL=C
-export OVS_RUNDIR=/run/openvswitch OVS_DBDIR=/run/openvswitch \
-	OVS_LOGDIR=/run/openvswitch OVS_SYSCONFDIR=/run/openvswitch
-DB=unix:$OVS_RUNDIR/db.sock
-vsctl() { ovs-vsctl --db="$DB" --timeout=10 "$@"; }
-
-# stop_daemon NAME - ask an OVS daemon of ours to exit, then make sure
-stop_daemon() {
-	local pid
-	pid=$(cat "$OVS_RUNDIR/$1.pid" 2>/dev/null) || return 0
-	ovs-appctl -t "$OVS_RUNDIR/$1.$pid.ctl" exit >/dev/null 2>&1 ||
-		kill "$pid" 2>/dev/null
-	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	kill -9 "$pid" 2>/dev/null
-}
-at_exit stop_daemon ovsdb-server
-at_exit stop_daemon ovs-vswitchd
+ovs_sandbox	# OVS_RUNDIR, DB, vsctl, stop_daemon; the daemons stopped at exit
 
 # --- bad input: exit 2, nothing changed
 cat >"$T/bad.yaml" <<'Y'

@@ -650,6 +650,31 @@ same() {
 	fi
 }
 
+# ovs_sandbox - Open vSwitch's run and db directory in the sandbox's /run
+# (OVS_RUNDIR, DB), `vsctl` talking to it, `stop_daemon NAME` to stop one
+# of the daemons a test starts there, both stopped when the test exits
+ovs_sandbox() {
+	export LC_ALL=C
+	export OVS_RUNDIR=/run/openvswitch OVS_DBDIR=/run/openvswitch \
+		OVS_LOGDIR=/run/openvswitch OVS_SYSCONFDIR=/run/openvswitch
+	DB=unix:$OVS_RUNDIR/db.sock
+	at_exit stop_daemon ovsdb-server
+	at_exit stop_daemon ovs-vswitchd
+}
+
+# vsctl ARGS... - ovs-vsctl on the sandbox's OVSDB (ovs_sandbox)
+vsctl() { ovs-vsctl --db="$DB" --timeout=10 "$@"; }
+
+# stop_daemon NAME - ask an OVS daemon of ours to exit, then make sure
+stop_daemon() {
+	local pid
+	pid=$(cat "$OVS_RUNDIR/$1.pid" 2>/dev/null) || return 0
+	ovs-appctl -t "$OVS_RUNDIR/$1.$pid.ctl" exit >/dev/null 2>&1 ||
+		kill "$pid" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+	kill -9 "$pid" 2>/dev/null
+}
+
 # plan_ops FILE - `nsnet plan FILE`, the operation lines only
 plan_ops() {
 	"$NSNET" plan "$1" | grep -E '^[-+~] '
