@@ -150,9 +150,11 @@ static int record_load(struct nsnet_ctx *ctx, int dirfd, json_t **rec)
 	if (fd >= 0) {
 		f = fdopen(fd, "r");
 		if (!f) {
+			int err = -errno;
+
 			close(fd);
-			return nsnet_fail(ctx, -ENOMEM, "read %s/%s",
-					  STATE_DIR, FWD_RECORD);
+			return nsnet_fail(ctx, err, "read %s/%s", STATE_DIR,
+					  FWD_RECORD);
 		}
 		r = json_loadf(f, 0, NULL);
 		fclose(f);
@@ -392,9 +394,12 @@ static int release(struct nsnet_ctx *ctx, int dirfd, json_t *rec,
 		json_t *read = NULL;
 		bool others;
 
-		if (!tags && fw_fwd_tags(ctx, &read) < 0) {
-			json_decref(read);
-			return -ENOMEM;
+		if (!tags) {
+			err = fw_fwd_tags(ctx, &read);
+			if (err < 0) {
+				json_decref(read);
+				return err;
+			}
 		}
 		others = tag_others(tags ? tags : read, lab, k->key);
 		json_decref(read);
