@@ -156,9 +156,6 @@ static int want_dhcp_client(struct svc_plan *sp, const struct lab *lab,
 	snprintf(w->job.hostname, sizeof(w->job.hostname), "%.63s", n->name);
 	snprintf(w->job.lease_path, sizeof(w->job.lease_path),
 		 "%s/leases/%s.json", labdir, w->id);
-	w->display[0] = "nsnet-dhcp";
-	w->display[1] = w->job.ifname;
-	w->argv = (char **)w->display;
 	w->netns = n->name;
 	w->restart = PROC_RESTART_ALWAYS;
 	w->dhcp = true;
@@ -284,6 +281,17 @@ int svc_want(struct nsnet_ctx *ctx, const struct lab *lab, json_t *state,
 		for (k = 0; !err && k < lab->nodes[i].n_runs; k++)
 			err = want_run(ctx, sp, &lab->nodes[i],
 				       &lab->nodes[i].runs[k]);
+	/* A DHCP client's argv points into its own entry, which want_add()
+	 * may have moved since: it is set once the array is complete. */
+	for (i = 0; !err && i < sp->n_procs; i++) {
+		struct want_proc *w = &sp->procs[i];
+
+		if (!w->dhcp)
+			continue;
+		w->display[0] = "nsnet-dhcp";
+		w->display[1] = w->job.ifname;
+		w->argv = (char **)w->display;
+	}
 	return err;
 }
 

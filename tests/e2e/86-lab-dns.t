@@ -183,6 +183,21 @@ run_mode live 198.51.100.8 check_live
 kill "$STUB" "$UPSTREAM"
 wait "$STUB" "$UPSTREAM" 2>/dev/null
 
+# More services than the planner's first array holds (it grows while the
+# DHCP clients are added): an unchanged re-up compares each one again.
+{
+	echo "lab: many"
+	echo "networks: {sw: {subnet: 10.89.0.0/24, gateway: 10.89.0.254, dhcp: {range: 10.89.0.10-10.89.0.99}}}"
+	echo "nodes:"
+	for i in $(seq 12); do echo "  m$i: {interfaces: {eth0: {network: sw, address: dhcp}}}"; done
+} >"$T/many.yaml"
+at_exit "$NSNET" down many
+ok -m "up of a lab with 12 DHCP clients" "$NSNET" up "$T/many.yaml"
+is "$("$NSNET" plan "$T/many.yaml" 2>&1)" "no changes" "  ... plan again: no changes"
+ok -m "  ... and an unchanged re-up" "$NSNET" up "$T/many.yaml"
+is "$("$NSNET" -j ps many | jpy 'len(d)')" 13 "  ... 12 clients and a dnsmasq, each once"
+ok -m "  ... down" "$NSNET" down many
+
 is "$(ps -e -o comm= | grep -cE '^(dnsmasq|nsnet|python3)')" 0 "no dnsmasq, client or web server left"
 ip netns del upstream
 no_residue "nothing else left"
