@@ -1126,9 +1126,7 @@ int nsnet_lab_check(struct nsnet_ctx *ctx, const char *name,
 	int err;
 
 	nsnet_clear_err(ctx);
-	why = nsnet_check_nsname(name);
-	if (!why && strlen(name) > LAB_NAME_MAX)
-		why = "longer than a lab name can be";
+	why = nsnet_check_labname(name);
 	if (why)
 		return nsnet_fail_why(ctx, -EINVAL, true, why, "lab \"%s\"",
 				      lab_show(name).s);

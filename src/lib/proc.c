@@ -615,6 +615,29 @@ struct victim {
 };
 
 /**
+ * proc_ask_stop() - ask a monitor to stop its command, with a grace
+ * @pidfd:	the monitor
+ * @grace_ms:	how long it gives its command between SIGTERM and SIGKILL,
+ *		carried in the signal's value (supervise.c reads it)
+ *
+ * A kernel or a sandbox that refuses a queued signal still gets a plain
+ * SIGTERM: the monitor then uses its default grace.
+ */
+void proc_ask_stop(int pidfd, unsigned int grace_ms)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGTERM;
+	si.si_code = SI_QUEUE;
+	si.si_pid = getpid();
+	si.si_uid = getuid();
+	si.si_value.sival_int = (int)grace_ms;
+	if (syscall(SYS_pidfd_send_signal, pidfd, SIGTERM, &si, 0) < 0)
+		syscall(SYS_pidfd_send_signal, pidfd, SIGTERM, NULL, 0);
+}
+
+/**
  * proc_now_ms() - a monotonic clock in milliseconds (also proc_sweep.c's)
  *
  * Return: the time.
@@ -642,7 +665,6 @@ long long proc_now_ms(void)
 static void victim_signal(int procfd, struct victim *v, unsigned int timeout_ms)
 {
 	json_t *rec = proc_record_read(procfd, v->id);
-	siginfo_t si;
 	pid_t child;
 
 	v->pidfd = -1;
@@ -654,14 +676,7 @@ static void victim_signal(int procfd, struct victim *v, unsigned int timeout_ms)
 		v->pidfd = -1;
 	}
 	if (v->pidfd >= 0) {
-		memset(&si, 0, sizeof(si));
-		si.si_signo = SIGTERM;
-		si.si_code = SI_QUEUE;
-		si.si_pid = getpid();
-		si.si_uid = getuid();
-		si.si_value.sival_int = (int)timeout_ms;
-		if (syscall(SYS_pidfd_send_signal, v->pidfd, SIGTERM, &si, 0) < 0)
-			syscall(SYS_pidfd_send_signal, v->pidfd, SIGTERM, NULL, 0);
+		proc_ask_stop(v->pidfd, timeout_ms);
 	} else {
 		child = (pid_t)rec_int(rec, "pid");
 		if (proc_alive(child, (unsigned long long)rec_int(rec, "pid_start")))

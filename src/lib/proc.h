@@ -79,6 +79,7 @@ int proc_stop_all(struct nsnet_ctx *ctx, int state_fd, const char *lab,
 int proc_get(struct nsnet_ctx *ctx, int state_fd, const char *lab,
 	     const char *id, json_t **out);
 long long proc_now_ms(void);
+void proc_ask_stop(int pidfd, unsigned int grace_ms);
 int proc_sweep(struct nsnet_ctx *ctx, const char *lab, const struct stat *ns,
 	       size_t n_ns, unsigned int timeout_ms);
 

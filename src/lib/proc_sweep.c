@@ -372,21 +372,15 @@ static size_t sweep_wait(struct sweep_proc *t, size_t n, unsigned int ms)
 static void sweep_signal(struct sweep_proc *t, size_t n, int sig,
 			 bool monitors, unsigned int grace_ms, bool skip_under)
 {
-	siginfo_t si;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (t[i].pidfd < 0 || t[i].monitor != monitors ||
 		    (skip_under && under_monitor(t, n, i)))
 			continue;
-		memset(&si, 0, sizeof(si));
-		si.si_signo = sig;
-		si.si_code = SI_QUEUE;
-		si.si_pid = getpid();
-		si.si_uid = getuid();
-		si.si_value.sival_int = (int)grace_ms;
-		if (!monitors || sig != SIGTERM ||
-		    syscall(SYS_pidfd_send_signal, t[i].pidfd, sig, &si, 0) < 0)
+		if (monitors && sig == SIGTERM)
+			proc_ask_stop(t[i].pidfd, grace_ms);
+		else
 			syscall(SYS_pidfd_send_signal, t[i].pidfd, sig, NULL, 0);
 	}
 }

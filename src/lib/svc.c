@@ -519,41 +519,6 @@ static int write_lab_hosts(struct nsnet_ctx *ctx, int labfd,
 }
 
 /**
- * wait_leases() - wait until every DHCP client of the lab has a lease
- * @ctx:	context
- * @sp:		the services plan
- * @lab:	lab name
- *
- * Return: 0, or -ETIMEDOUT naming the first interface without one.
- */
-static int wait_leases(struct nsnet_ctx *ctx, const struct svc_plan *sp,
-		       const char *lab)
-{
-	struct timespec t0, now, nap = { 0, 20 * 1000 * 1000 };
-	size_t i = 0;
-	long ms;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (i < sp->n_procs) {
-		const struct want_proc *w = &sp->procs[i];
-
-		if (!w->dhcp || access(w->job.lease_path, F_OK) == 0) {
-			i++;
-			continue;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		ms = (now.tv_sec - t0.tv_sec) * 1000 +
-		     (now.tv_nsec - t0.tv_nsec) / 1000000;
-		if (ms > LEASE_WAIT_MS)
-			return nsnet_fail_why(ctx, -ETIMEDOUT, false,
-					      "no lease within 20 s (see nsnet logs)",
-					      "%s: %s", lab, w->what);
-		nanosleep(&nap, NULL);
-	}
-	return 0;
-}
-
-/**
  * ms_since() - milliseconds since @t0
  * @t0:		a CLOCK_MONOTONIC time
  *
@@ -566,6 +531,37 @@ static long ms_since(const struct timespec *t0)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (now.tv_sec - t0->tv_sec) * 1000 +
 	       (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/**
+ * wait_leases() - wait until every DHCP client of the lab has a lease
+ * @ctx:	context
+ * @sp:		the services plan
+ * @lab:	lab name
+ *
+ * Return: 0, or -ETIMEDOUT naming the first interface without one.
+ */
+static int wait_leases(struct nsnet_ctx *ctx, const struct svc_plan *sp,
+		       const char *lab)
+{
+	struct timespec t0, nap = { 0, 20 * 1000 * 1000 };
+	size_t i = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (i < sp->n_procs) {
+		const struct want_proc *w = &sp->procs[i];
+
+		if (!w->dhcp || access(w->job.lease_path, F_OK) == 0) {
+			i++;
+			continue;
+		}
+		if (ms_since(&t0) > LEASE_WAIT_MS)
+			return nsnet_fail_why(ctx, -ETIMEDOUT, false,
+					      "no lease within 20 s (see nsnet logs)",
+					      "%s: %s", lab, w->what);
+		nanosleep(&nap, NULL);
+	}
+	return 0;
 }
 
 /**

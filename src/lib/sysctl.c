@@ -435,23 +435,7 @@ static int release(struct nsnet_ctx *ctx, int dirfd, json_t *rec,
 int sysctl_forwarding(struct nsnet_ctx *ctx, int dirfd, const char *lab,
 		      int family, bool need)
 {
-	const struct knob *k;
-	json_t *rec = NULL;
-	int err;
-
-	if (family != AF_INET && family != AF_INET6)
-		return nsnet_fail(ctx, -EAFNOSUPPORT, "forwarding");
-	k = family == AF_INET ? &knob_v4 : &knob_v6;
-	err = record_load(ctx, dirfd, &rec);
-	if (err)
-		goto out;
-	if (need)
-		err = acquire(ctx, dirfd, rec, k, lab, NULL);
-	else
-		err = release(ctx, dirfd, rec, k, lab, NULL);
-out:
-	json_decref(rec);
-	return err;
+	return sysctl_forwarding_tagged(ctx, dirfd, lab, family, need, NULL);
 }
 
 /**

@@ -59,11 +59,25 @@ scrub() {
 
 at_exit "$NSNET" down ks
 
+# counts - how many of each process a lab leaves running, "N COMM ..."
+counts() { leftovers | awk '{ print $2 }' | sort | uniq -c | awk '{ print $1, $2 }' | xargs; }
+
+# kill_up - an up SIGKILLed 40-80% of a clean up's time (t_up) into its
+# run; sets delay to when, in ms
+kill_up() {
+	local pid
+	delay=$((t_up * (40 + RANDOM % 41) / 100))
+	"$NSNET" up "$F" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
 t0=$(ms)
 ok -m "a clean up (waits for four leases)" nsnet up "$F"
 t_up=$(($(ms) - t0))
-is "$(leftovers | awk '{ print $2 }' | sort | uniq -c | awk '{ print $1, $2 }' | xargs)" \
-	"1 dnsmasq 11 nsnet-sup 2 sleep" \
+is "$(counts)" "1 dnsmasq 11 nsnet-sup 2 sleep" \
 	"  ... dnsmasq, two commands, four DHCP clients (children of their supervisors), each supervised"
 ok -m "clean down" nsnet down ks
 is "$(leftovers)" "" "  ... no process left"
@@ -71,12 +85,7 @@ no_residue "  ... nothing left"
 diag "clean up: $t_up ms"
 
 for round in 1 2 3 4; do
-	delay=$((t_up * (40 + RANDOM % 41) / 100))
-	"$NSNET" up "$F" >/dev/null 2>&1 &
-	pid=$!
-	sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	kill_up
 	mid="$(netns_names | grep -c '') namespaces, $(leftovers | grep -c '') processes"
 	NSNET_FAIL_AT=1 nsnet up "$F" >"$T/out" 2>&1
 	rc=$?
@@ -91,17 +100,9 @@ for round in 1 2 3 4; do
 	[ -z "$left" ] || scrub
 done
 
-# counts - how many of each process a lab leaves running, "N COMM ..."
-counts() { leftovers | awk '{ print $2 }' | sort | uniq -c | awk '{ print $1, $2 }' | xargs; }
-
 # Killed, then an `up` that converges: every service once, none twice.
 for round in 5 6; do
-	delay=$((t_up * (40 + RANDOM % 41) / 100))
-	"$NSNET" up "$F" >/dev/null 2>&1 &
-	pid=$!
-	sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	kill_up
 	nsnet up "$F" >"$T/out" 2>&1
 	is "$?" 0 "round $round: up killed after $delay ms, then up: exit 0" ||
 		diag "$(cat "$T/out")"
